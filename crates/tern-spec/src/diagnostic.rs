@@ -72,7 +72,10 @@ pub fn render(d: &Diagnostic, source_line: Option<&str>) -> String {
         let chars: Vec<char> = line.chars().collect();
         let start = col.saturating_sub(60);
         let end = (col + 60).min(chars.len());
-        let shown: String = chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default();
+        let shown: String = chars
+            .get(start..end)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
         let prefix = if start > 0 { "…" } else { "" };
         let caret_at = col - start + prefix.chars().count();
         out.push_str(&format!(

@@ -99,7 +99,9 @@ impl Scanner<'_> {
         let raw = self.text.get(start..end)?;
         if raw.contains('\\') {
             let quoted = self.text.get(start - 1..end + 1)?;
-            serde_json::from_str::<String>(quoted).ok().map(String::into_boxed_str)
+            serde_json::from_str::<String>(quoted)
+                .ok()
+                .map(String::into_boxed_str)
         } else {
             Some(raw.into())
         }
@@ -197,7 +199,8 @@ mod tests {
 
     #[test]
     fn locates_members_by_key_position() {
-        let text = "{\n  \"a\": {\"b\": [1, {\"c\": true}]},\n  \"x~/y\": 2,\n  \"é\": {\"z\": 3}\n}";
+        let text =
+            "{\n  \"a\": {\"b\": [1, {\"c\": true}]},\n  \"x~/y\": 2,\n  \"é\": {\"z\": 3}\n}";
         let t = positions(text);
         assert_eq!(t.locate("/a").to_string(), "2:3");
         assert_eq!(t.locate("/a/b").to_string(), "2:9");

@@ -143,10 +143,13 @@ impl Spec {
             *self
                 .by_url
                 .get(strip_fragment(&url).as_str())
-                .ok_or_else(|| format!("the file `{doc}` referenced by `{reference}` could not be loaded"))?
+                .ok_or_else(|| {
+                    format!("the file `{doc}` referenced by `{reference}` could not be loaded")
+                })?
         };
-        let ptr = pointer::from_fragment(fragment)
-            .ok_or_else(|| format!("`{reference}` does not end in a JSON pointer (anchors are not supported)"))?;
+        let ptr = pointer::from_fragment(fragment).ok_or_else(|| {
+            format!("`{reference}` does not end in a JSON pointer (anchors are not supported)")
+        })?;
         let tokens = pointer::split(&ptr).unwrap_or_default();
         let value = self
             .file(file)
@@ -365,7 +368,10 @@ impl LoadSession {
 
     /// The URLs of files still to be supplied, in a stable order.
     pub fn pending(&self) -> Vec<Url> {
-        self.pending.iter().filter_map(|u| Url::parse(u).ok()).collect()
+        self.pending
+            .iter()
+            .filter_map(|u| Url::parse(u).ok())
+            .collect()
     }
 
     /// Supplies a pending file's bytes, or the reason it could not be read.
@@ -404,7 +410,13 @@ impl LoadSession {
             }
         };
         if let Some(message) = failure {
-            let d = self.diag(Severity::Error, "unreadable-reference", message, ref_file, &ref_ptr);
+            let d = self.diag(
+                Severity::Error,
+                "unreadable-reference",
+                message,
+                ref_file,
+                &ref_ptr,
+            );
             self.diagnostics.push(d);
         }
     }
@@ -412,7 +424,11 @@ impl LoadSession {
     /// Ends the session. Files still pending are reported as not loaded.
     pub fn finish(mut self) -> Loaded {
         for url in std::mem::take(&mut self.pending) {
-            let (file, ptr) = self.referrers.get(&url).cloned().unwrap_or((FileId::ROOT, String::new()));
+            let (file, ptr) = self
+                .referrers
+                .get(&url)
+                .cloned()
+                .unwrap_or((FileId::ROOT, String::new()));
             let d = self.diag(
                 Severity::Error,
                 "unreadable-reference",
@@ -433,7 +449,14 @@ impl LoadSession {
         }
     }
 
-    fn diag(&self, severity: Severity, code: &'static str, message: String, file: FileId, ptr: &str) -> Diagnostic {
+    fn diag(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        file: FileId,
+        ptr: &str,
+    ) -> Diagnostic {
         let f = &self.files[file.0 as usize];
         Diagnostic {
             severity,
@@ -445,7 +468,14 @@ impl LoadSession {
         }
     }
 
-    fn add_file(&mut self, url: Url, name: String, text: String, parsed: Parsed, lossy: bool) -> FileId {
+    fn add_file(
+        &mut self,
+        url: Url,
+        name: String,
+        text: String,
+        parsed: Parsed,
+        lossy: bool,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.by_url.insert(url.to_string(), id);
         self.files.push(SourceFile {
@@ -472,7 +502,12 @@ impl LoadSession {
         }
         // Queue every other file this one references.
         let mut refs = Vec::new();
-        collect_external_refs(&self.files[id.0 as usize].value, &mut String::new(), &mut refs, 0);
+        collect_external_refs(
+            &self.files[id.0 as usize].value,
+            &mut String::new(),
+            &mut refs,
+            0,
+        );
         for (ptr, reference) in refs {
             let doc = reference.split('#').next().unwrap_or_default();
             let target = match url.join(doc) {
@@ -496,7 +531,9 @@ impl LoadSession {
                 let d = self.diag(
                     Severity::Error,
                     "too-many-files",
-                    format!("more than {MAX_FILES} files are referenced; `{reference}` is not loaded"),
+                    format!(
+                        "more than {MAX_FILES} files are referenced; `{reference}` is not loaded"
+                    ),
                     id,
                     &ptr,
                 );
@@ -511,7 +548,29 @@ impl LoadSession {
 }
 
 /// Finds `$ref` strings that point into other files (anything not starting with `#`).
-fn collect_external_refs(v: &Value, ptr: &mut String, out: &mut Vec<(String, String)>, depth: usize) {
+/// Values under these keys are data, not description: a `$ref` key there is not a reference.
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+fn collect_external_refs(
+    v: &Value,
+    ptr: &mut String,
+    out: &mut Vec<(String, String)>,
+    depth: usize,
+) {
+    collect_refs_in(v, ptr, out, depth, false)
+}
+
+/// `in_examples`: `v` is an `examples` member, whose `value` (or, for 3.1 schema `examples`
+/// arrays, every item) is data.
+fn collect_refs_in(
+    v: &Value,
+    ptr: &mut String,
+    out: &mut Vec<(String, String)>,
+    depth: usize,
+    in_examples: bool,
+) {
     if depth > 512 {
         return;
     }
@@ -523,11 +582,30 @@ fn collect_external_refs(v: &Value, ptr: &mut String, out: &mut Vec<(String, Str
                 }
             }
             for (k, child) in m {
+                if is_data_key(k) || (in_examples && k == "value") {
+                    continue;
+                }
+                if k == "examples" && matches!(child, Value::Array(_)) {
+                    continue;
+                }
                 if matches!(child, Value::Object(_) | Value::Array(_)) {
                     let len = ptr.len();
                     ptr.push('/');
                     ptr.push_str(&pointer::escape_token(k));
-                    collect_external_refs(child, ptr, out, depth + 1);
+                    if k == "examples" {
+                        // A map of Example Objects: each member may be a `$ref`, its `value` is data.
+                        if let Value::Object(examples) = child {
+                            for (name, example) in examples {
+                                let len2 = ptr.len();
+                                ptr.push('/');
+                                ptr.push_str(&pointer::escape_token(name));
+                                collect_refs_in(example, ptr, out, depth + 2, true);
+                                ptr.truncate(len2);
+                            }
+                        }
+                    } else {
+                        collect_refs_in(child, ptr, out, depth + 1, false);
+                    }
                     ptr.truncate(len);
                 }
             }
@@ -538,7 +616,7 @@ fn collect_external_refs(v: &Value, ptr: &mut String, out: &mut Vec<(String, Str
                     let len = ptr.len();
                     ptr.push('/');
                     ptr.push_str(&i.to_string());
-                    collect_external_refs(child, ptr, out, depth + 1);
+                    collect_refs_in(child, ptr, out, depth + 1, false);
                     ptr.truncate(len);
                 }
             }

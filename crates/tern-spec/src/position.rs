@@ -60,7 +60,9 @@ impl PositionTree {
         for t in tokens {
             let next = match &node.kids {
                 // The last duplicate wins, as in the value tree.
-                Kids::Object(members) => members.iter().rev().find(|(k, _)| **k == *t).map(|m| &m.1),
+                Kids::Object(members) => {
+                    members.iter().rev().find(|(k, _)| **k == *t).map(|m| &m.1)
+                }
                 Kids::Array(items) => pointer::array_index(&t).and_then(|i| items.get(i)),
                 Kids::Leaf => None,
             };

@@ -26,7 +26,11 @@ impl std::fmt::Display for SpecVersion {
 
 /// The outcome of reading the version field: the version, the declared text, and a warning
 /// (code, pointer, message) when the declaration was odd.
-pub(crate) type Detected = (SpecVersion, String, Option<(&'static str, &'static str, String)>);
+pub(crate) type Detected = (
+    SpecVersion,
+    String,
+    Option<(&'static str, &'static str, String)>,
+);
 
 /// Reads `openapi` / `swagger` from the root; `None` when the document is no API description.
 pub(crate) fn detect(root: &Value) -> Option<Detected> {
@@ -42,7 +46,9 @@ pub(crate) fn detect(root: &Value) -> Option<Detected> {
         }
         let parts: Vec<&str> = text.trim().split('.').collect();
         let well_formed = parts.len() == 3
-            && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         let version = match (parts.first().copied(), parts.get(1).copied()) {
             (Some("3"), Some("0") | None | Some("")) => SpecVersion::OpenApi30,
             (Some("3"), Some("1")) => SpecVersion::OpenApi31,

@@ -91,8 +91,9 @@ pub(crate) fn parse(text: &str) -> Result<YamlDoc, YamlError> {
                 if documents == 2 {
                     warnings.push(YamlWarning {
                         code: "yaml-multiple-documents",
-                        message: "the file holds more than one YAML document; only the first is read"
-                            .into(),
+                        message:
+                            "the file holds more than one YAML document; only the first is read"
+                                .into(),
                         pointer: String::new(),
                     });
                 }
@@ -225,36 +226,43 @@ pub(crate) fn parse(text: &str) -> Result<YamlDoc, YamlError> {
                 positions.push(item.pos);
             }
             Some(Frame::Map {
-                map, positions, key, ..
-            }) => match key.take() {
-                None => {
-                    let text = match item.key_text {
-                        Some(t) => t,
-                        None => {
-                            let text = item.value.to_string();
-                            warnings.push(YamlWarning {
+                map,
+                positions,
+                key,
+                ..
+            }) => {
+                match key.take() {
+                    None => {
+                        let text = match item.key_text {
+                            Some(t) => t,
+                            None => {
+                                let text = item.value.to_string();
+                                warnings.push(YamlWarning {
                                 code: "yaml-complex-key",
                                 message: format!("a mapping key is not a scalar; it is read as the text {text}"),
                                 pointer: String::new(),
                             });
-                            text
-                        }
-                    };
-                    *key = Some((text, item.pos.pos));
-                }
-                Some((k, key_pos)) => {
-                    let mut node = item.pos;
-                    node.pos = key_pos;
-                    if map.insert(k.clone(), item.value).is_some() {
-                        warnings.push(YamlWarning {
-                            code: "duplicate-key",
-                            message: format!("the key `{k}` appears more than once; the last one is used"),
-                            pointer: String::new(),
-                        });
+                                text
+                            }
+                        };
+                        *key = Some((text, item.pos.pos));
                     }
-                    positions.push((k.into_boxed_str(), node));
+                    Some((k, key_pos)) => {
+                        let mut node = item.pos;
+                        node.pos = key_pos;
+                        if map.insert(k.clone(), item.value).is_some() {
+                            warnings.push(YamlWarning {
+                                code: "duplicate-key",
+                                message: format!(
+                                    "the key `{k}` appears more than once; the last one is used"
+                                ),
+                                pointer: String::new(),
+                            });
+                        }
+                        positions.push((k.into_boxed_str(), node));
+                    }
                 }
-            },
+            }
         }
         // Warnings raised just now get the pointer of the mapping they were found in.
         if let Some(w) = warnings.last_mut() {
@@ -276,7 +284,9 @@ fn stack_pointer(stack: &[Frame]) -> String {
     for f in stack {
         let token = match f {
             Frame::Seq { values, .. } => values.len().to_string(),
-            Frame::Map { key: Some((k, _)), .. } => k.clone(),
+            Frame::Map {
+                key: Some((k, _)), ..
+            } => k.clone(),
             Frame::Map { map, key: None, .. } => match map.keys().last() {
                 Some(k) => k.clone(),
                 None => continue,
@@ -302,13 +312,20 @@ fn resolve_plain(s: &str) -> Value {
     }
     let b = s.as_bytes();
     let digits = |t: &[u8]| !t.is_empty() && t.iter().all(u8::is_ascii_digit);
-    let unsigned = b.strip_prefix(b"+").or_else(|| b.strip_prefix(b"-")).unwrap_or(b);
+    let unsigned = b
+        .strip_prefix(b"+")
+        .or_else(|| b.strip_prefix(b"-"))
+        .unwrap_or(b);
     if digits(unsigned) {
         if let Ok(u) = s.trim_start_matches('+').parse::<u64>() {
             return Value::Number(Number::UInt(u));
         }
         if let Ok(i) = s.parse::<i64>() {
-            return Value::Number(if i >= 0 { Number::UInt(i as u64) } else { Number::Int(i) });
+            return Value::Number(if i >= 0 {
+                Number::UInt(i as u64)
+            } else {
+                Number::Int(i)
+            });
         }
     }
     if let Some(hex) = s.strip_prefix("0x") {
@@ -348,7 +365,10 @@ fn is_yaml_float(b: &[u8]) -> bool {
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let exp = b[i.min(b.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let exp = b[i.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if exp == 0 {
             return false;
         }
@@ -370,14 +390,18 @@ mod tests {
 
     #[test]
     fn scalars_follow_the_core_schema() {
-        let d = doc("a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: 3.0\ng: hello\nh: 1e3\ni: -2\nj: 1.0.1\n");
+        let d =
+            doc("a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: 3.0\ng: hello\nh: 1e3\ni: -2\nj: 1.0.1\n");
         let v = &d.value;
         assert_eq!(v.get("a"), Some(&Value::Number(Number::UInt(1))));
         assert_eq!(v.get("b"), Some(&Value::Number(Number::Float(1.5))));
         assert_eq!(v.get("c"), Some(&Value::Bool(true)));
         assert_eq!(v.get("d"), Some(&Value::Null));
         assert_eq!(v.get("e"), Some(&Value::String("1".into())));
-        assert_eq!(v.get("f").and_then(Value::scalar_text).as_deref(), Some("3.0"));
+        assert_eq!(
+            v.get("f").and_then(Value::scalar_text).as_deref(),
+            Some("3.0")
+        );
         assert_eq!(v.get("g").and_then(Value::as_str), Some("hello"));
         assert_eq!(v.get("h"), Some(&Value::Number(Number::Float(1000.0))));
         assert_eq!(v.get("i"), Some(&Value::Number(Number::Int(-2))));
@@ -389,7 +413,10 @@ mod tests {
         let d = doc("responses:\n  200:\n    description: ok\n  '404':\n    description: no\n");
         assert!(d.value.at(["responses", "200", "description"]).is_some());
         assert_eq!(d.positions.locate("/responses/200").to_string(), "2:3");
-        assert_eq!(d.positions.locate("/responses/404/description").to_string(), "5:5");
+        assert_eq!(
+            d.positions.locate("/responses/404/description").to_string(),
+            "5:5"
+        );
     }
 
     #[test]

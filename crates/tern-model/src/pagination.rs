@@ -1,0 +1,222 @@
+//! Recognising paginated list operations from common request/response shapes.
+
+use crate::model::*;
+
+const CURSOR_PARAMS: &[&str] = &[
+    "cursor",
+    "after",
+    "starting_after",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "nexttoken",
+    "continuation_token",
+    "continuationtoken",
+    "page_cursor",
+    "next_cursor",
+    "next",
+    "marker",
+    "start_cursor",
+    "since_id",
+];
+const CURSOR_FIELDS: &[&str] = &[
+    "next_cursor",
+    "nextcursor",
+    "next_page_token",
+    "nextpagetoken",
+    "next_token",
+    "nexttoken",
+    "cursor",
+    "next",
+    "after",
+    "end_cursor",
+    "endcursor",
+    "continuation_token",
+    "continuationtoken",
+    "next_page_cursor",
+    "next_marker",
+    "nextmarker",
+    "start_cursor",
+];
+const CURSOR_CONTAINERS: &[&str] = &[
+    "meta",
+    "paging",
+    "pagination",
+    "page_info",
+    "pageinfo",
+    "response_metadata",
+    "links",
+    "cursor",
+    "metadata",
+];
+const HAS_MORE_FIELDS: &[&str] = &[
+    "has_more",
+    "hasmore",
+    "has_next_page",
+    "hasnextpage",
+    "more",
+];
+const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
+const PAGE_PARAMS: &[&str] = &[
+    "page",
+    "page_num",
+    "page_number",
+    "pagenumber",
+    "pagenum",
+    "page_no",
+];
+const SIZE_PARAMS: &[&str] = &[
+    "limit",
+    "count",
+    "page_size",
+    "pagesize",
+    "per_page",
+    "perpage",
+    "size",
+    "max_results",
+    "maxresults",
+    "top",
+    "take",
+];
+const ITEM_FIELDS: &[&str] = &[
+    "data", "items", "results", "records", "entries", "values", "list", "elements", "nodes",
+    "objects", "rows",
+];
+
+fn norm(s: &str) -> String {
+    s.to_ascii_lowercase().replace('-', "_")
+}
+
+/// The object behind a type (through aliases and nullability).
+fn object_of<'m>(types: &'m [TypeDef], ty: &TypeRef) -> Option<&'m ObjectType> {
+    match ty.non_null() {
+        TypeRef::Named(id) => match &types.get(id.0)?.kind {
+            TypeKind::Object(o) => Some(o),
+            TypeKind::Alias(inner) => object_of(types, inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_array(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty.non_null() {
+        TypeRef::Array(_) => true,
+        TypeRef::Named(id) => {
+            matches!(types.get(id.0).map(|t| &t.kind), Some(TypeKind::Alias(inner)) if is_array(types, inner))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the type is a JSON array (through aliases).
+pub(crate) fn type_is_array(types: &[TypeDef], ty: &TypeRef) -> bool {
+    is_array(types, ty)
+}
+
+/// Finds a field by candidate names at the top level or one level down in a container.
+fn find_field(types: &[TypeDef], obj: &ObjectType, names: &[&str]) -> Option<Vec<String>> {
+    for p in &obj.properties {
+        if names.contains(&norm(&p.name).as_str()) {
+            return Some(vec![p.name.clone()]);
+        }
+    }
+    for p in &obj.properties {
+        if CURSOR_CONTAINERS.contains(&norm(&p.name).as_str()) {
+            if let Some(inner) = object_of(types, &p.ty) {
+                for q in &inner.properties {
+                    if names.contains(&norm(&q.name).as_str()) {
+                        return Some(vec![p.name.clone(), q.name.clone()]);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Detects the pagination of a GET operation, if any.
+pub(crate) fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
+    if op.method != HttpMethod::Get {
+        return None;
+    }
+    let response = op.success_response()?;
+    let body = response
+        .contents
+        .iter()
+        .find(|c| c.kind == BodyKind::Json)
+        .and_then(|c| c.ty.as_ref())?;
+    // Where the items are: the body itself, or its (preferably conventionally named) array field.
+    let object = object_of(types, body);
+    let items = if is_array(types, body) {
+        Vec::new()
+    } else {
+        let obj = object?;
+        let arrays: Vec<&Property> = obj
+            .properties
+            .iter()
+            .filter(|p| is_array(types, &p.ty))
+            .collect();
+        let chosen = arrays
+            .iter()
+            .find(|p| ITEM_FIELDS.contains(&norm(&p.name).as_str()))
+            .or_else(|| (arrays.len() == 1).then(|| &arrays[0]))?;
+        vec![chosen.name.clone()]
+    };
+    let query: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Query)
+        .collect();
+    let find_param = |names: &[&str]| {
+        query
+            .iter()
+            .find(|p| names.contains(&norm(&p.name).as_str()))
+            .map(|p| p.name.clone())
+    };
+    let size_param = find_param(SIZE_PARAMS);
+
+    if response
+        .headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case("link"))
+    {
+        return Some(Pagination {
+            style: PaginationStyle::Link,
+            items,
+        });
+    }
+    if let Some(cursor_param) = find_param(CURSOR_PARAMS) {
+        let next_cursor = object.and_then(|o| find_field(types, o, CURSOR_FIELDS));
+        let has_more = object.and_then(|o| find_field(types, o, HAS_MORE_FIELDS));
+        if next_cursor.is_some() || has_more.is_some() {
+            return Some(Pagination {
+                style: PaginationStyle::Cursor {
+                    cursor_param,
+                    next_cursor,
+                    has_more,
+                },
+                items,
+            });
+        }
+    }
+    if let Some(offset_param) = find_param(OFFSET_PARAMS) {
+        return Some(Pagination {
+            style: PaginationStyle::Offset {
+                offset_param,
+                limit_param: size_param,
+            },
+            items,
+        });
+    }
+    if let Some(page_param) = find_param(PAGE_PARAMS) {
+        return Some(Pagination {
+            style: PaginationStyle::Page {
+                page_param,
+                size_param,
+            },
+            items,
+        });
+    }
+    None
+}

@@ -1,0 +1,105 @@
+//! Loads and models every API description under `../shared/specs` (when present) and prints a
+//! per-file table: diagnostics, operations, types, time. Fails on any error or panic.
+//!
+//! `scripts/corpus.sh` runs it in release mode, where the times are meaningful.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn specs_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
+    dir.is_dir().then_some(dir)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        ) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_document_loads_and_models_without_errors() {
+    let Some(dir) = specs_dir() else {
+        eprintln!("../shared/specs not found: corpus check skipped");
+        return;
+    };
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.sort();
+    println!("| file | version | errors | warnings | operations | types | ms |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    let mut failures = Vec::new();
+    let (mut total_ops, mut total_types, mut total_warn) = (0, 0, 0);
+    let started = Instant::now();
+    for path in &files {
+        let shown = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let t = Instant::now();
+        let outcome = std::panic::catch_unwind(|| {
+            let loaded = tern_spec::load_path(path).map_err(|e| e.to_string())?;
+            let (model, mut diags) = tern_model::build(&loaded.spec);
+            diags.extend(loaded.diagnostics);
+            Ok::<_, String>((
+                loaded.spec.version(),
+                model.operations.len(),
+                model.types.len(),
+                diags,
+            ))
+        });
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        match outcome {
+            Ok(Ok((version, ops, types, diags))) => {
+                let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+                let warnings = diags.len() - errors.len();
+                total_ops += ops;
+                total_types += types;
+                total_warn += warnings;
+                println!(
+                    "| {shown} | {version} | {} | {warnings} | {ops} | {types} | {ms:.1} |",
+                    errors.len()
+                );
+                for e in errors {
+                    failures.push(format!("{shown}: {e}"));
+                }
+            }
+            Ok(Err(e)) => {
+                println!("| {shown} | - | load failed | | | | {ms:.1} |");
+                failures.push(format!("{shown}: {e}"));
+            }
+            Err(_) => {
+                println!("| {shown} | - | PANIC | | | | {ms:.1} |");
+                failures.push(format!("{shown}: panicked"));
+            }
+        }
+    }
+    println!(
+        "\n{} documents, {} failed; {total_ops} operations, {total_types} named types, {total_warn} warnings; {:.0} ms in all",
+        files.len(),
+        failures.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    assert!(
+        files.len() >= 100,
+        "expected the full corpus, found {} files",
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "corpus failures:\n{}",
+        failures.join("\n")
+    );
+}
