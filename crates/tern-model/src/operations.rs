@@ -296,7 +296,7 @@ impl<'a, 's> OperationReader<'a, 's> {
             }
         }
         let responses = self.responses(file, optr, op, &base);
-        let security = op.get("security").map(|s| security_requirements(s));
+        let security = op.get("security").map(security_requirements);
         let servers = self.servers(op.get("servers"), file, &pointer::push(optr, "servers"));
         Operation {
             method,

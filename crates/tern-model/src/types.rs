@@ -74,9 +74,19 @@ pub(crate) struct TypeBuilder<'s> {
     component_names: HashMap<*const Value, String>,
     warned_formats: HashSet<String>,
     /// Synthetic schemas (Swagger 2.0 form bodies) live as long as the builder, so their
-    /// addresses stay unique keys of `by_node`.
+    /// addresses stay unique keys of `by_node` (boxed: a `Vec<Value>` would move them).
+    #[allow(clippy::vec_box)]
     synthetic: Vec<Box<Value>>,
     warned_depth: bool,
+}
+
+/// What `collect_properties` gathers from an object and its allOf parts.
+#[derive(Default)]
+struct Collected<'v> {
+    properties: Vec<(String, FileId, String, &'v Value)>,
+    required: Vec<String>,
+    additional: Option<(FileId, String, &'v Value)>,
+    visiting: Vec<*const Value>,
 }
 
 /// What a schema node is, decided before reading its children.
@@ -696,22 +706,19 @@ impl<'s> TypeBuilder<'s> {
         file: FileId,
         ptr: &str,
         v: &'v Value,
-        out: &mut Vec<(String, FileId, String, &'v Value)>,
-        required: &mut Vec<String>,
-        additional: &mut Option<(FileId, String, &'v Value)>,
-        visiting: &mut Vec<*const Value>,
+        c: &mut Collected<'v>,
     ) where
         's: 'v,
     {
-        if visiting.contains(&(v as *const Value)) || visiting.len() > 32 {
+        if c.visiting.contains(&(v as *const Value)) || c.visiting.len() > 32 {
             return;
         }
-        visiting.push(v as *const Value);
+        c.visiting.push(v as *const Value);
         if let Some(parts) = v.get("allOf").and_then(Value::as_array) {
             for (i, part) in parts.iter().enumerate() {
                 let pptr = pointer::push(&pointer::push(ptr, "allOf"), &i.to_string());
                 if let Some((pf, pp, pv)) = self.deref(file, &pptr, part) {
-                    self.collect_properties(pf, &pp, pv, out, required, additional, visiting);
+                    self.collect_properties(pf, &pp, pv, c);
                 }
             }
         }
@@ -719,9 +726,9 @@ impl<'s> TypeBuilder<'s> {
             let base = pointer::push(ptr, "properties");
             for (name, schema) in props {
                 let entry = (name.clone(), file, pointer::push(&base, name), schema);
-                match out.iter_mut().find(|(n, ..)| n == name) {
+                match c.properties.iter_mut().find(|(n, ..)| n == name) {
                     Some(slot) => *slot = entry,
-                    None => out.push(entry),
+                    None => c.properties.push(entry),
                 }
             }
         } else if let Some(p) = v.get("properties") {
@@ -737,8 +744,8 @@ impl<'s> TypeBuilder<'s> {
         match v.get("required") {
             Some(Value::Array(list)) => {
                 for r in list.iter().filter_map(Value::as_str) {
-                    if !required.iter().any(|x| x == r) {
-                        required.push(r.to_owned());
+                    if !c.required.iter().any(|x| x == r) {
+                        c.required.push(r.to_owned());
                     }
                 }
             }
@@ -746,9 +753,9 @@ impl<'s> TypeBuilder<'s> {
             _ => {}
         }
         if let Some(a) = v.get("additionalProperties") {
-            *additional = Some((file, pointer::push(ptr, "additionalProperties"), a));
+            c.additional = Some((file, pointer::push(ptr, "additionalProperties"), a));
         }
-        visiting.pop();
+        c.visiting.pop();
     }
 
     fn object<'v>(
@@ -763,20 +770,15 @@ impl<'s> TypeBuilder<'s> {
     where
         's: 'v,
     {
-        let mut found = Vec::new();
-        let mut required = Vec::new();
-        let mut additional_node = None;
-        let mut visiting = Vec::new();
         let _ = merge;
-        self.collect_properties(
-            file,
-            ptr,
-            v,
-            &mut found,
-            &mut required,
-            &mut additional_node,
-            &mut visiting,
-        );
+        let mut c = Collected::default();
+        self.collect_properties(file, ptr, v, &mut c);
+        let Collected {
+            properties: found,
+            required,
+            additional: additional_node,
+            ..
+        } = c;
         let mut properties = Vec::with_capacity(found.len());
         for (name, pfile, pptr, schema) in &found {
             let ty = self.schema(*pfile, pptr, schema, &format!("{type_name} {name}"), depth);

@@ -3,6 +3,8 @@
 //!
 //! `scripts/corpus.sh` runs it in release mode, where the times are meaningful.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -139,7 +139,7 @@ impl Value {
     }
 
     /// Follows an already-split JSON pointer.
-    pub fn at<'a, I, S>(&self, tokens: I) -> Option<&Value>
+    pub fn at<I, S>(&self, tokens: I) -> Option<&Value>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
