@@ -6,8 +6,9 @@
 //!
 //! **Owns:** parsing, version detection, the file set, `$ref` resolution, positions,
 //! diagnostics and their rendering.
-//! **Must not:** interpret the API (that is `tern-model`), do network I/O itself (callers drive a
-//! [`LoadSession`] with whatever transport they have), or panic on any input.
+//! **Must not:** interpret the API (that is `tern-model`), do network I/O outside the optional
+//! `http` feature's `load_url` (other callers drive a [`LoadSession`] with their own transport),
+//! or panic on any input.
 //!
 //! Loading never fails on oddities: it returns the [`Spec`] *and* a list of diagnostics. It
 //! fails only when the root document cannot be read as an API description at all.
@@ -20,6 +21,8 @@
 //! ```
 
 mod diagnostic;
+#[cfg(feature = "http")]
+mod fetch;
 mod json;
 mod loader;
 pub mod pointer;
@@ -29,6 +32,8 @@ mod version;
 mod yaml;
 
 pub use diagnostic::{render, Diagnostic, Severity};
+#[cfg(feature = "http")]
+pub use fetch::load_url;
 pub use loader::{FileId, Format, LoadError, LoadSession, Loaded, Node, SourceFile, Spec};
 pub use position::Position;
 pub use url::Url;

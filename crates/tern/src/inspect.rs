@@ -9,7 +9,12 @@ use tern_model::{ApiModel, ArgumentLocation, NamingScheme, Operation};
 use tern_spec::{Diagnostic, Spec};
 
 pub(crate) fn run(args: &InspectArgs) -> ExitCode {
-    let loaded = match tern_spec::load_path(&args.spec) {
+    let result = if args.spec.starts_with("http://") || args.spec.starts_with("https://") {
+        tern_spec::load_url(&args.spec)
+    } else {
+        tern_spec::load_path(&args.spec)
+    };
+    let loaded = match result {
         Ok(l) => l,
         Err(e) => {
             for d in &e.diagnostics {

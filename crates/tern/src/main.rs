@@ -25,7 +25,7 @@ enum Command {
 /// Arguments of `tern inspect`.
 #[derive(clap::Args, Debug)]
 struct InspectArgs {
-    /// Path of the API description (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML).
+    /// Path or http(s) URL of the API description (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML).
     spec: String,
     /// How endpoints become method names.
     #[arg(long, value_enum, default_value_t = Naming::Rest)]
