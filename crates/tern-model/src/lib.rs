@@ -67,6 +67,7 @@ pub fn build(spec: &Spec) -> (ApiModel, Vec<Diagnostic>) {
     } else {
         reader.servers(root.get("servers"), FileId::ROOT, "/servers")
     };
+    tb.break_alias_cycles();
     tb.mark_recursive();
 
     for op in &mut operations {
@@ -146,16 +147,8 @@ impl ApiModel {
     }
 }
 
-/// The object type behind a body type, if it is one.
-fn body_object<'t>(types: &'t [TypeDef], ty: &TypeRef) -> Option<&'t ObjectType> {
-    match ty.non_null() {
-        TypeRef::Named(id) => match &types.get(id.0)?.kind {
-            TypeKind::Object(o) => Some(o),
-            TypeKind::Alias(inner) => body_object(types, inner),
-            _ => None,
-        },
-        _ => None,
-    }
+fn body_object<'t>(types: &'t [TypeDef], ty: &'t TypeRef) -> Option<&'t ObjectType> {
+    ty.object(types)
 }
 
 /// Arguments: required parameters and required body properties are positional, in spec
@@ -254,7 +247,7 @@ fn assign_names(ops: &mut [Operation], types: &[TypeDef], tb: &mut types::TypeBu
                 .find(|r| r.status == StatusCode::Code(200))
                 .or_else(|| op.success_response())
                 .and_then(|r| r.contents.iter().find_map(|c| c.ty.as_ref()))
-                .is_some_and(|t| pagination::type_is_array(types, t));
+                .is_some_and(|t| t.is_array(types));
             let (method, alias) = rest_method(op.method.lower(), &op.path, is_array);
             (resource, method, alias)
         })

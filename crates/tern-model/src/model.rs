@@ -520,6 +520,38 @@ impl TypeRef {
         }
     }
 
+    /// Follows aliases (and nullability) to the type that is not an alias. Alias cycles are
+    /// broken when the model is built; the hop limit keeps this total regardless.
+    pub fn resolve<'m>(&'m self, types: &'m [TypeDef]) -> &'m TypeRef {
+        let mut current = self.non_null();
+        for _ in 0..64 {
+            match current {
+                TypeRef::Named(id) => match types.get(id.0).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(inner)) => current = inner.non_null(),
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// The object type behind this type (through aliases), if it is one.
+    pub fn object<'m>(&'m self, types: &'m [TypeDef]) -> Option<&'m ObjectType> {
+        match self.resolve(types) {
+            TypeRef::Named(id) => match &types.get(id.0)?.kind {
+                TypeKind::Object(o) => Some(o),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether this is an array (through aliases).
+    pub fn is_array(&self, types: &[TypeDef]) -> bool {
+        matches!(self.resolve(types), TypeRef::Array(_))
+    }
+
     /// A short description of the type for help texts (`string`, `array<Pet>`, …).
     pub fn describe(&self, model: &ApiModel) -> String {
         match self {

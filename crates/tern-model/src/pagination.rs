@@ -87,31 +87,12 @@ fn norm(s: &str) -> String {
     s.to_ascii_lowercase().replace('-', "_")
 }
 
-/// The object behind a type (through aliases and nullability).
-fn object_of<'m>(types: &'m [TypeDef], ty: &TypeRef) -> Option<&'m ObjectType> {
-    match ty.non_null() {
-        TypeRef::Named(id) => match &types.get(id.0)?.kind {
-            TypeKind::Object(o) => Some(o),
-            TypeKind::Alias(inner) => object_of(types, inner),
-            _ => None,
-        },
-        _ => None,
-    }
+fn object_of<'m>(types: &'m [TypeDef], ty: &'m TypeRef) -> Option<&'m ObjectType> {
+    ty.object(types)
 }
 
 fn is_array(types: &[TypeDef], ty: &TypeRef) -> bool {
-    match ty.non_null() {
-        TypeRef::Array(_) => true,
-        TypeRef::Named(id) => {
-            matches!(types.get(id.0).map(|t| &t.kind), Some(TypeKind::Alias(inner)) if is_array(types, inner))
-        }
-        _ => false,
-    }
-}
-
-/// Whether the type is a JSON array (through aliases).
-pub(crate) fn type_is_array(types: &[TypeDef], ty: &TypeRef) -> bool {
-    is_array(types, ty)
+    ty.is_array(types)
 }
 
 /// Finds a field by candidate names at the top level or one level down in a container.

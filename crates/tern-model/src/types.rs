@@ -945,6 +945,30 @@ impl<'s> TypeBuilder<'s> {
         ty
     }
 
+    /// An alias chain that leads back to itself (`A: {allOf: [{$ref: A}]}`) names no type:
+    /// such aliases become `any`, with a diagnostic.
+    pub(crate) fn break_alias_cycles(&mut self) {
+        for start in 0..self.types.len() {
+            let mut seen = vec![start];
+            let mut current = start;
+            loop {
+                let TypeKind::Alias(ty) = &self.types[current].kind else { break };
+                let TypeRef::Named(next) = ty.non_null() else { break };
+                if seen.contains(&next.0) {
+                    if next.0 == start {
+                        let t = &self.types[start];
+                        let (file, ptr, name) = (t.source.file, t.source.pointer.clone(), t.name.clone());
+                        self.types[start].kind = TypeKind::Alias(TypeRef::Any);
+                        self.warn("alias-cycle", format!("`{name}` is defined only as itself (a reference loop); read as `any`"), file, &ptr);
+                    }
+                    break;
+                }
+                seen.push(next.0);
+                current = next.0;
+            }
+        }
+    }
+
     /// Marks types that take part in a reference cycle.
     pub(crate) fn mark_recursive(&mut self) {
         let n = self.types.len();

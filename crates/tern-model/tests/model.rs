@@ -679,3 +679,28 @@ components:
     assert_eq!(unresolved.pointer, "/paths/~1a/get/parameters/0/$ref");
     assert_eq!(unresolved.position.line, 7);
 }
+
+/// Found by the fuzzer: a schema that is only an allOf of itself used to hang alias-following.
+#[test]
+fn self_aliases_are_broken_with_a_diagnostic() {
+    let (m, diags) = model(
+        r##"
+swagger: "2.0"
+paths:
+  /a/{id}:
+    post:
+      parameters:
+        - {in: body, name: b, schema: {$ref: "#/definitions/X"}}
+        - {in: path, name: id, required: true, type: string}
+      responses:
+        "200": {description: ok, schema: {type: array, items: {$ref: "#/definitions/X"}}}
+definitions:
+  X: {allOf: [{$ref: "#/definitions/X"}]}
+  A: {allOf: [{$ref: "#/definitions/B"}]}
+  B: {allOf: [{$ref: "#/definitions/A"}]}
+"##,
+    );
+    assert_eq!(diags.iter().filter(|d| d.code == "alias-cycle").count(), 2, "{diags:?}");
+    assert!(matches!(named(&m, "X").kind, TypeKind::Alias(TypeRef::Any)));
+    assert_eq!(m.operations[0].rest_name.method, "post");
+}

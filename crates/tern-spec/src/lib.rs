@@ -66,7 +66,7 @@ pub fn load_path(path: impl AsRef<Path>) -> Result<Loaded, LoadError> {
 /// files cannot be followed (they are reported).
 pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     let url = Url::parse("memory:///")
-        .and_then(|base| base.join(&pointer::escape_token(name)))
+        .and_then(|base| base.join(name.trim_start_matches('/')))
         .map_err(|e| LoadError {
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,

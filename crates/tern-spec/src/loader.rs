@@ -260,7 +260,8 @@ fn display_name(url: &Url) -> String {
         }
     }
     if url.scheme() == "memory" {
-        return url.path().trim_start_matches('/').to_owned();
+        let path = url.path().trim_start_matches('/');
+        return percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
     }
     url.to_string()
 }

@@ -133,3 +133,9 @@ fn bom_and_invalid_utf8_are_handled() {
     .expect("loads");
     assert_eq!(l.diagnostics[0].code, "invalid-utf8");
 }
+
+#[test]
+fn in_memory_names_are_shown_as_given() {
+    let l = load_str("specs/my api.yaml", "openapi: '3.0'\npaths: {}\n").expect("loads");
+    assert_eq!(l.diagnostics[0].file, "specs/my api.yaml");
+}
