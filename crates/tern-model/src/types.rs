@@ -952,12 +952,17 @@ impl<'s> TypeBuilder<'s> {
             let mut seen = vec![start];
             let mut current = start;
             loop {
-                let TypeKind::Alias(ty) = &self.types[current].kind else { break };
-                let TypeRef::Named(next) = ty.non_null() else { break };
+                let TypeKind::Alias(ty) = &self.types[current].kind else {
+                    break;
+                };
+                let TypeRef::Named(next) = ty.non_null() else {
+                    break;
+                };
                 if seen.contains(&next.0) {
                     if next.0 == start {
                         let t = &self.types[start];
-                        let (file, ptr, name) = (t.source.file, t.source.pointer.clone(), t.name.clone());
+                        let (file, ptr, name) =
+                            (t.source.file, t.source.pointer.clone(), t.name.clone());
                         self.types[start].kind = TypeKind::Alias(TypeRef::Any);
                         self.warn("alias-cycle", format!("`{name}` is defined only as itself (a reference loop); read as `any`"), file, &ptr);
                     }

@@ -700,7 +700,11 @@ definitions:
   B: {allOf: [{$ref: "#/definitions/A"}]}
 "##,
     );
-    assert_eq!(diags.iter().filter(|d| d.code == "alias-cycle").count(), 2, "{diags:?}");
+    assert_eq!(
+        diags.iter().filter(|d| d.code == "alias-cycle").count(),
+        2,
+        "{diags:?}"
+    );
     assert!(matches!(named(&m, "X").kind, TypeKind::Alias(TypeRef::Any)));
     assert_eq!(m.operations[0].rest_name.method, "post");
 }

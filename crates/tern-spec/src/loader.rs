@@ -261,7 +261,9 @@ fn display_name(url: &Url) -> String {
     }
     if url.scheme() == "memory" {
         let path = url.path().trim_start_matches('/');
-        return percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
+        return percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
+            .into_owned();
     }
     url.to_string()
 }

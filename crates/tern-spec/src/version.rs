@@ -55,7 +55,9 @@ pub(crate) fn detect(root: &Value) -> Option<Detected> {
             (Some("2"), _) => SpecVersion::Swagger2,
             _ => SpecVersion::OpenApi31,
         };
-        if warning.is_none() && (!well_formed || !matches!(parts.get(..2), Some(["3", "0"] | ["3", "1"]))) {
+        if warning.is_none()
+            && (!well_formed || !matches!(parts.get(..2), Some(["3", "0"] | ["3", "1"])))
+        {
             warning = Some((
                 "odd-version",
                 "/openapi",

@@ -18,9 +18,13 @@ pub(crate) fn run(args: &InspectArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => {
             // Only on this failure path is the file read again, to show the offending line.
-            let text = std::fs::read(&args.spec).map(|b| String::from_utf8_lossy(&b).into_owned()).ok();
+            let text = std::fs::read(&args.spec)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .ok();
             for d in &e.diagnostics {
-                let line = text.as_deref().and_then(|t| t.lines().nth(d.position.line.saturating_sub(1) as usize));
+                let line = text
+                    .as_deref()
+                    .and_then(|t| t.lines().nth(d.position.line.saturating_sub(1) as usize));
                 eprint!("{}", tern_spec::render(d, line));
             }
             return ExitCode::from(1);
