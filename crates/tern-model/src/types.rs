@@ -951,15 +951,13 @@ impl<'s> TypeBuilder<'s> {
         for start in 0..self.types.len() {
             let mut seen = vec![start];
             let mut current = start;
-            loop {
-                let TypeKind::Alias(ty) = &self.types[current].kind else {
-                    break;
-                };
+            while let TypeKind::Alias(ty) = &self.types[current].kind {
                 let TypeRef::Named(next) = ty.non_null() else {
                     break;
                 };
-                if seen.contains(&next.0) {
-                    if next.0 == start {
+                let next = next.0;
+                if seen.contains(&next) {
+                    if next == start {
                         let t = &self.types[start];
                         let (file, ptr, name) =
                             (t.source.file, t.source.pointer.clone(), t.name.clone());
@@ -968,8 +966,8 @@ impl<'s> TypeBuilder<'s> {
                     }
                     break;
                 }
-                seen.push(next.0);
-                current = next.0;
+                seen.push(next);
+                current = next;
             }
         }
     }
