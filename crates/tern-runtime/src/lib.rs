@@ -1,0 +1,86 @@
+//! # tern-runtime — the HTTP engine under Tern clients
+//!
+//! Generated SDKs and the dynamic client *declare* what to call (a [`Request`] and, for lists,
+//! a [`Paginator`]); this crate *acts*: authentication, timeouts, retries with backoff and a
+//! shared budget, typed errors, decoding with error paths, pagination, streaming and
+//! server-sent events. It depends on neither `tern-spec` nor `tern-model`, so generated crates
+//! stay small and quick to compile.
+//!
+//! **Owns:** every HTTP behaviour of Tern clients, in one place.
+//! **Must not:** know about API descriptions, or log secrets.
+//!
+//! ## Making a request
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), tern_runtime::Error> {
+//! use tern_runtime::{Client, Request};
+//!
+//! let client = Client::builder("https://api.example.com/v1")
+//!     .sdk("example-sdk", "1.0.0")
+//!     .bearer_token_from_env("EXAMPLE_TOKEN")
+//!     .default_header("Example-Version", "2024-01-01")
+//!     .build()?;
+//! let workflow: serde_json::Value = client.send(Request::get("/workflows/{id}").path_param("id", 42)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Handling errors
+//!
+//! Every failure is an [`Error`]: one variant per status class a caller handles differently
+//! (`NotFound`, `RateLimit`, …, each with status, headers, body and request id), plus
+//! `Connection`, `Timeout`, `Decode` (with the JSON path that failed) and `InvalidRequest`
+//! (caught before sending). [`Error::is_retryable`] says whether the default policy retries it.
+//!
+//! ## Retries, timeouts, budgets
+//!
+//! By default a call makes up to 3 attempts (connection errors, timeouts, 408, 409, 429, 5xx),
+//! waiting `min(0.5 s × 2ⁿ, 8 s)` minus up to 25% jitter unless the server sends
+//! `retry-after-ms` / `Retry-After` (honoured between 0 and 60 s); `x-should-retry` overrides.
+//! Each attempt times out after 60 s. Retries draw from a per-client token bucket
+//! ([`RetryBudget`]) so a failing server does not get retry storms. Policies are values:
+//! [`DefaultRetry`], [`CivisRetry`], [`NoRetry`], or your own [`RetryPolicy`]. Per call, use
+//! [`RequestOptions`] (timeout, retries, deadline, extra headers/query/body fields, idempotency
+//! key), or [`Client::with_options`] for a cheap copy of the client with overrides.
+//!
+//! ## Pagination
+//!
+//! ```no_run
+//! # async fn run(client: tern_runtime::Client) -> Result<(), tern_runtime::Error> {
+//! use futures_util::StreamExt;
+//! use tern_runtime::{Paginator, Request};
+//!
+//! let paginator = Paginator::Offset { offset_param: "offset".into(), limit_param: Some("limit".into()), items: vec!["individuals".into()] };
+//! let page = client.get_page::<serde_json::Value>(Request::get("/employer/directory").query("limit", 100), paginator).await?;
+//! let mut all = page.into_stream();
+//! while let Some(item) = all.next().await {
+//!     println!("{}", item?);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
+mod error;
+mod execute;
+mod pagination;
+mod request;
+mod retry;
+mod sse;
+
+pub use auth::{
+    ApiKeyLocation, BoxFuture, Credential, OAuth2ClientCredentials, Secret, TokenProvider,
+    TokenRequestFormat,
+};
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, DecodeError, Error, RequestInfo};
+pub use execute::{RawResponse, Response, StreamResponse};
+pub use pagination::{next_link, Page, PageInfo, Paginator};
+pub use request::{Body, Part, Request, RequestOptions};
+pub use reqwest::{header, Method, StatusCode};
+pub use retry::{
+    server_wait, CivisRetry, DefaultRetry, NoRetry, Outcome, RetryBudget, RetryContext,
+    RetryDecision, RetryPolicy, Sleeper, TokioSleeper,
+};
+pub use sse::Event;

@@ -1,0 +1,230 @@
+//! Every pagination style over at least three pages, async (stream) and blocking (iterator).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use futures_util::StreamExt;
+use serde_json::json;
+use tern_runtime::{PageInfo, Paginator, Request};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn q(req: &wiremock::Request, name: &str) -> Option<String> {
+    req.url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Serves items 0..7 under four paginated routes.
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    let items: Vec<u64> = (0..7).collect();
+    let all = items.clone();
+    Mock::given(wiremock::matchers::path("/offset"))
+        .respond_with(move |r: &wiremock::Request| {
+            let offset: usize = q(r, "offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let limit: usize = q(r, "limit").and_then(|v| v.parse().ok()).unwrap_or(100);
+            let page: Vec<_> = all
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|i| json!({"id": i}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(
+                json!({"paging": {"count": 7, "offset": offset}, "individuals": page}),
+            )
+        })
+        .mount(&server)
+        .await;
+    let all = items.clone();
+    Mock::given(wiremock::matchers::path("/cursor"))
+        .respond_with(move |r: &wiremock::Request| {
+            let start: usize = q(r, "cursor")
+                .map(|c| c.trim_start_matches('c').parse().unwrap())
+                .unwrap_or(0);
+            let page: Vec<_> = all
+                .iter()
+                .skip(start)
+                .take(3)
+                .map(|i| json!({"id": i}))
+                .collect();
+            let next = (start + 3 < all.len()).then(|| format!("c{}", start + 3));
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": page, "meta": {"next_cursor": next}}))
+        })
+        .mount(&server)
+        .await;
+    let all = items.clone();
+    Mock::given(wiremock::matchers::path("/pages"))
+        .respond_with(move |r: &wiremock::Request| {
+            let page: usize = q(r, "page_num").and_then(|v| v.parse().ok()).unwrap_or(1);
+            let limit: usize = q(r, "limit").and_then(|v| v.parse().ok()).unwrap_or(50);
+            let items: Vec<_> = all
+                .iter()
+                .skip((page - 1) * limit)
+                .take(limit)
+                .map(|i| json!({"id": i}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!(items))
+        })
+        .mount(&server)
+        .await;
+    let all = items.clone();
+    let base = server.uri();
+    Mock::given(wiremock::matchers::path("/linked"))
+        .respond_with(move |r: &wiremock::Request| {
+            let page: usize = q(r, "page").and_then(|v| v.parse().ok()).unwrap_or(1);
+            let items: Vec<_> = all.iter().skip((page - 1) * 3).take(3).map(|i| json!({"id": i})).collect();
+            let mut t = ResponseTemplate::new(200).set_body_json(json!(items));
+            if page * 3 < all.len() {
+                t = t.insert_header("link", format!("<{base}/linked?page=1>; rel=\"first\", <{base}/linked?page={}&per_page=3>; rel=\"next\"", page + 1).as_str());
+            }
+            t
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Item {
+    id: u64,
+}
+
+fn cases() -> Vec<(Request, Paginator, usize)> {
+    vec![
+        (
+            Request::get("/offset").query("limit", 3),
+            Paginator::Offset {
+                offset_param: "offset".into(),
+                limit_param: Some("limit".into()),
+                items: vec!["individuals".into()],
+            },
+            3,
+        ),
+        (
+            Request::get("/cursor"),
+            Paginator::Cursor {
+                cursor_param: "cursor".into(),
+                next_cursor: Some(vec!["meta".into(), "next_cursor".into()]),
+                has_more: None,
+                items: vec!["data".into()],
+            },
+            3,
+        ),
+        (
+            Request::get("/pages").query("limit", 3),
+            Paginator::PageNumber {
+                page_param: "page_num".into(),
+                size_param: Some("limit".into()),
+                first_page: 1,
+                items: vec![],
+            },
+            3,
+        ),
+        (
+            Request::get("/linked"),
+            Paginator::Link { items: vec![] },
+            3,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_style_async() {
+    let server = server().await;
+    let (client, _) = support::client(&server.uri());
+    for (request, paginator, pages) in cases() {
+        let name = request.path().to_owned();
+        let first = client.get_page::<Item>(request, paginator).await.unwrap();
+        assert_eq!(first.items().len(), 3, "{name}");
+        assert!(first.has_next_page(), "{name}");
+        let second = first.get_next_page().await.unwrap().unwrap();
+        assert_eq!(second.items()[0], Item { id: 3 }, "{name}");
+        let all: Vec<u64> = first.into_stream().map(|r| r.unwrap().id).collect().await;
+        assert_eq!(all, (0..7).collect::<Vec<_>>(), "{name}");
+        let seen = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == name)
+            .count();
+        // get_next_page fetched page 2 once more; the stream fetched every page once.
+        assert_eq!(seen, pages + 1, "{name}: one request per page");
+    }
+}
+
+#[tokio::test]
+async fn next_page_info() {
+    let server = server().await;
+    let (client, _) = support::client(&server.uri());
+    let infos: Vec<Option<PageInfo>> = {
+        let mut out = Vec::new();
+        for (request, paginator, _) in cases() {
+            out.push(
+                client
+                    .get_page::<Item>(request, paginator)
+                    .await
+                    .unwrap()
+                    .next_page_info()
+                    .cloned(),
+            );
+        }
+        out
+    };
+    assert_eq!(infos[0], Some(PageInfo::Offset(3)));
+    assert_eq!(infos[1], Some(PageInfo::Cursor("c3".into())));
+    assert_eq!(infos[2], Some(PageInfo::Page(2)));
+    assert_eq!(
+        infos[3],
+        Some(PageInfo::Url(format!(
+            "{}/linked?page=2&per_page=3",
+            server.uri()
+        )))
+    );
+}
+
+#[test]
+fn every_style_blocking() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(server());
+    let (client, _) = support::client(&server.uri());
+    let client = tern_runtime::blocking::Client::from(client);
+    for (request, paginator, _) in cases() {
+        let name = request.path().to_owned();
+        let page = client.get_page::<Item>(request, paginator).unwrap();
+        assert!(page.has_next_page());
+        let ids: Vec<u64> = page.into_iter().map(|r| r.unwrap().id).collect();
+        assert_eq!(ids, (0..7).collect::<Vec<_>>(), "{name}");
+    }
+    let v: serde_json::Value = client
+        .send(Request::get("/pages").query("limit", 2))
+        .unwrap();
+    assert_eq!(v, json!([{"id": 0}, {"id": 1}]));
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_decode_names_the_item() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/bad"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": 1}, {"id": "two"}]})),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = support::client(&server.uri());
+    let err = client
+        .get_page::<Item>(
+            Request::get("/bad"),
+            Paginator::Link {
+                items: vec!["data".into()],
+            },
+        )
+        .await
+        .unwrap_err();
+    let tern_runtime::Error::Decode(d) = err else {
+        panic!()
+    };
+    assert_eq!(d.path, "data[1].id");
+}
