@@ -620,12 +620,15 @@ impl<'a, 's> OperationReader<'a, 's> {
         }
         let mut object = tern_spec::Map::new();
         object.insert("type".into(), Value::String("object".into()));
-        object.insert("properties".into(), Value::Object(properties));
+        object.insert("properties".into(), Value::Object(Box::new(properties)));
         object.insert("required".into(), Value::Array(required.clone()));
         let ptr = pointer::push(optr, "parameters");
-        let ty =
-            self.tb
-                .synthetic_object(Value::Object(object), file, &ptr, &format!("{base} Form"));
+        let ty = self.tb.synthetic_object(
+            Value::Object(Box::new(object)),
+            file,
+            &ptr,
+            &format!("{base} Form"),
+        );
         let mut media = self.v2_media(op, "consumes");
         media.retain(|m| matches!(BodyKind::of(m), BodyKind::Form | BodyKind::Multipart));
         if media.is_empty() {

@@ -59,6 +59,12 @@ pub trait RetryPolicy: Send + Sync + fmt::Debug {
     fn decide(&self, ctx: &RetryContext<'_>) -> RetryDecision;
 }
 
+impl<P: RetryPolicy + ?Sized> RetryPolicy for std::sync::Arc<P> {
+    fn decide(&self, ctx: &RetryContext<'_>) -> RetryDecision {
+        (**self).decide(ctx)
+    }
+}
+
 /// The wait a server asks for: `retry-after-ms`, or `Retry-After` as (fractional) seconds or an
 /// HTTP-date. Only waits between 0 and 60 s are honoured.
 pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {

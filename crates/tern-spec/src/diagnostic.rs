@@ -41,6 +41,24 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic about a whole file (position 1:1, empty pointer), e.g. one that could not
+    /// be fetched.
+    pub fn about_file(
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        file: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            file: file.into(),
+            position: Position { line: 1, column: 1 },
+            pointer: String::new(),
+        }
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -584,7 +584,7 @@ fn collect_refs_in(
                     out.push((pointer::push(ptr, "$ref"), r.clone()));
                 }
             }
-            for (k, child) in m {
+            for (k, child) in m.iter() {
                 if is_data_key(k) || (in_examples && k == "value") {
                     continue;
                 }
@@ -598,7 +598,7 @@ fn collect_refs_in(
                     if k == "examples" {
                         // A map of Example Objects: each member may be a `$ref`, its `value` is data.
                         if let Value::Object(examples) = child {
-                            for (name, example) in examples {
+                            for (name, example) in examples.iter() {
                                 let len2 = ptr.len();
                                 ptr.push('/');
                                 ptr.push_str(&pointer::escape_token(name));

@@ -68,8 +68,9 @@ pub enum Value {
     String(String),
     /// An array.
     Array(Vec<Value>),
-    /// An object, members in source order.
-    Object(Map),
+    /// An object, members in source order (boxed: it keeps every `Value` at 32 bytes, which
+    /// matters for multi-megabyte documents).
+    Object(Box<Map>),
 }
 
 impl Value {
@@ -238,7 +239,7 @@ impl serde::Serialize for Value {
             }
             Value::Object(m) => {
                 let mut map = s.serialize_map(Some(m.len()))?;
-                for (k, v) in m {
+                for (k, v) in m.iter() {
                     map.serialize_entry(k, v)?;
                 }
                 map.end()
@@ -294,6 +295,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(v) = seq.next_element()? {
             out.push(v);
         }
+        // Growth by doubling leaves up to half the capacity unused; documents are kept whole.
+        out.shrink_to_fit();
         Ok(Value::Array(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -301,6 +304,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some((k, v)) = map.next_entry::<String, Value>()? {
             out.insert(k, v);
         }
-        Ok(Value::Object(out))
+        out.shrink_to_fit();
+        Ok(Value::Object(Box::new(out)))
     }
 }

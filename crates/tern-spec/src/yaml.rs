@@ -127,12 +127,15 @@ pub(crate) fn parse(text: &str) -> Result<YamlDoc, YamlError> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, pos, anchor) = match stack.pop() {
                     Some(Frame::Seq {
-                        values,
+                        mut values,
                         positions,
                         start,
                         anchor,
                     }) => (
-                        Value::Array(values),
+                        {
+                            values.shrink_to_fit();
+                            Value::Array(values)
+                        },
                         PosNode {
                             pos: start,
                             kids: Kids::Array(positions),
@@ -140,13 +143,16 @@ pub(crate) fn parse(text: &str) -> Result<YamlDoc, YamlError> {
                         anchor,
                     ),
                     Some(Frame::Map {
-                        map,
+                        mut map,
                         positions,
                         start,
                         anchor,
                         ..
                     }) => (
-                        Value::Object(map),
+                        {
+                            map.shrink_to_fit();
+                            Value::Object(Box::new(map))
+                        },
                         PosNode {
                             pos: start,
                             kids: Kids::Object(positions),

@@ -1,0 +1,720 @@
+//! # tern-dynamic — call any API by resource and method name
+//!
+//! Loads an API description at run time (a URL — fetched with the client's own auth and
+//! retries —, a file, or a document in memory), names its endpoints by the `rest` scheme
+//! (Civis's rules, legacy `list_…` aliases included), and calls them through `tern-runtime`.
+//! Arguments are checked against the spec's schemas before anything is sent.
+//!
+//! **Owns:** run-time binding of arguments to operations, spec caching, help texts.
+//! **Must not:** implement HTTP behaviour (that is `tern-runtime`) or interpret specs (that is
+//! `tern-model`).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), tern_dynamic::DynamicError> {
+//! use tern_dynamic::{Args, DynamicClient};
+//!
+//! let client = DynamicClient::builder().spec_path("civis.json").api_key("…").build().await?;
+//! let workflows = client.resource("workflows")?;
+//! let runs = workflows.method("list_executions")?.call(Args::new().arg(42).named("limit", 10)).await?;
+//! println!("{}", runs.body);
+//! # Ok(()) }
+//! ```
+
+mod args;
+mod cache;
+mod help;
+mod schema;
+
+pub use args::Args;
+pub use cache::{CacheOptions, Clock, SystemClock};
+
+use futures_util::{Stream, StreamExt};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tern_model::{
+    ApiModel, ArgumentLocation, NamingScheme, Operation, PaginationStyle, SecuritySchemeKind,
+};
+use tern_runtime::{header::HeaderMap, ApiKeyLocation, Paginator, RetryPolicy, StatusCode};
+use tern_spec::{Diagnostic, Spec};
+
+/// Everything that can go wrong building a client or calling a method.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DynamicError {
+    /// The spec could not be loaded.
+    #[error("cannot load the API description: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Spec(Vec<Diagnostic>),
+    /// Fetching the spec failed.
+    #[error("cannot fetch the API description: {0}")]
+    Fetch(#[source] tern_runtime::Error),
+    /// No resource by that name.
+    #[error("no resource `{name}`; resources: {}", .available.join(", "))]
+    UnknownResource {
+        /// What was asked for.
+        name: String,
+        /// What exists.
+        available: Vec<String>,
+    },
+    /// No method by that name.
+    #[error("`{resource}` has no method `{name}`; methods: {}", .available.join(", "))]
+    UnknownMethod {
+        /// The resource.
+        resource: String,
+        /// What was asked for.
+        name: String,
+        /// What exists.
+        available: Vec<String>,
+    },
+    /// A required argument is missing.
+    #[error("{method}: missing required argument `{name}`")]
+    MissingArgument {
+        /// `resource.method`.
+        method: String,
+        /// The argument.
+        name: String,
+    },
+    /// An argument the method does not take.
+    #[error("{method}: unknown argument `{name}`; it takes: {}", .expected.join(", "))]
+    UnknownArgument {
+        /// `resource.method`.
+        method: String,
+        /// The argument given.
+        name: String,
+        /// What it takes.
+        expected: Vec<String>,
+    },
+    /// An argument given twice (positionally and by name).
+    #[error("{method}: argument `{name}` is given twice")]
+    DuplicateArgument {
+        /// `resource.method`.
+        method: String,
+        /// The argument.
+        name: String,
+    },
+    /// More positional arguments than the method has.
+    #[error("{method}: takes {expected} positional argument(s), {got} given")]
+    TooManyArguments {
+        /// `resource.method`.
+        method: String,
+        /// How many it takes.
+        expected: usize,
+        /// How many were given.
+        got: usize,
+    },
+    /// A value violates its schema (checked before sending).
+    #[error("{method}: argument `{name}` is invalid: {message}")]
+    InvalidArgument {
+        /// `resource.method`.
+        method: String,
+        /// The argument.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No server URL in the spec and none given.
+    #[error("the API description names no server; give a base URL")]
+    NoBaseUrl,
+    /// The call failed (HTTP status, connection, timeout, decoding).
+    #[error(transparent)]
+    Http(#[from] tern_runtime::Error),
+}
+
+/// A loaded, modelled description, shared by every client built from it (and by the cache).
+#[derive(Debug)]
+pub struct LoadedApi {
+    /// The document.
+    pub spec: Spec,
+    /// The model.
+    pub model: ApiModel,
+    /// Warnings found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where it came from (a URL or path).
+    pub source: String,
+    resources: Vec<(String, Vec<usize>)>,
+    validators: Vec<OnceLock<Vec<Option<jsonschema::Validator>>>>,
+}
+
+impl LoadedApi {
+    /// Models a loaded spec.
+    pub fn new(spec: Spec, mut diagnostics: Vec<Diagnostic>, source: String) -> LoadedApi {
+        let (model, more) = tern_model::build(&spec);
+        diagnostics.extend(more);
+        let resources = model
+            .resources(NamingScheme::Rest)
+            .into_iter()
+            .map(|r| (r.name, r.operations))
+            .collect();
+        let validators = model.operations.iter().map(|_| OnceLock::new()).collect();
+        LoadedApi {
+            spec,
+            model,
+            diagnostics,
+            source,
+            resources,
+            validators,
+        }
+    }
+
+    fn validators(&self, index: usize) -> &[Option<jsonschema::Validator>] {
+        self.validators[index].get_or_init(|| {
+            let op = &self.model.operations[index];
+            let v2 = self.spec.version() == tern_spec::SpecVersion::Swagger2;
+            let body_schema = op
+                .request_body
+                .as_ref()
+                .and_then(|b| b.contents.iter().find_map(|c| c.schema_source.clone()));
+            op.arguments
+                .iter()
+                .map(|a| {
+                    let schema = match a.location {
+                        ArgumentLocation::Parameter(i) => {
+                            op.parameters[i].schema_source.as_ref().and_then(|s| {
+                                schema::bundle(
+                                    &self.spec,
+                                    s.file,
+                                    &s.pointer,
+                                    v2 && !s.pointer.ends_with("/schema"),
+                                )
+                            })
+                        }
+                        ArgumentLocation::Body => body_schema
+                            .as_ref()
+                            .and_then(|s| schema::bundle(&self.spec, s.file, &s.pointer, false)),
+                        _ => None,
+                    };
+                    schema.as_ref().and_then(schema::compile)
+                })
+                .collect()
+        })
+    }
+}
+
+/// How to authenticate; applied according to the spec's security schemes.
+#[derive(Clone, Default)]
+struct Credentials {
+    api_key: Option<String>,
+    bearer: Option<String>,
+    basic: Option<(String, String)>,
+    oauth2: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field("bearer", &self.bearer.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the spec comes from.
+#[derive(Debug, Clone)]
+enum SpecSource {
+    Path(std::path::PathBuf),
+    Url(String),
+    Document(String, String),
+}
+
+/// Configures a [`DynamicClient`].
+#[derive(Debug)]
+pub struct DynamicClientBuilder {
+    source: Option<SpecSource>,
+    base_url: Option<String>,
+    credentials: Credentials,
+    retry: Option<Arc<dyn RetryPolicy>>,
+    timeout: Option<Duration>,
+    headers: Vec<(String, String)>,
+    http: Option<tern_runtime::header::HeaderMap>,
+    cache: CacheOptions,
+}
+
+impl DynamicClientBuilder {
+    /// Loads the spec from a file (JSON or YAML).
+    pub fn spec_path(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.source = Some(SpecSource::Path(path.into()));
+        self
+    }
+    /// Fetches the spec from a URL with this client's auth and retries (e.g. Civis's
+    /// `/endpoints`).
+    pub fn spec_url(mut self, url: impl Into<String>) -> Self {
+        self.source = Some(SpecSource::Url(url.into()));
+        self
+    }
+    /// Uses a spec held in memory.
+    pub fn spec_document(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.source = Some(SpecSource::Document(name.into(), text.into()));
+        self
+    }
+    /// Overrides the server URL from the spec.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// An API key, sent as the spec's API-key scheme says (or as basic-auth user for basic
+    /// schemes, as Civis does, or as a bearer token).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials.api_key = Some(key.into());
+        self
+    }
+    /// A bearer token.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials.bearer = Some(token.into());
+        self
+    }
+    /// HTTP basic credentials.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials.basic = Some((user.into(), password.into()));
+        self
+    }
+    /// OAuth2 client credentials, for the spec's client-credentials flow.
+    pub fn oauth2_client(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials.oauth2 = Some((client_id.into(), client_secret.into()));
+        self
+    }
+    /// The retry policy (e.g. [`tern_runtime::CivisRetry`]).
+    pub fn retry_policy(mut self, policy: impl RetryPolicy + 'static) -> Self {
+        self.retry = Some(Arc::new(policy));
+        self
+    }
+    /// Per-attempt timeout.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+    /// A header for every request.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Spec caching (TTL, forced refresh, on-disk cache, clock).
+    pub fn cache(mut self, cache: CacheOptions) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    fn runtime(
+        &self,
+        model: Option<&ApiModel>,
+        base_url: &str,
+    ) -> Result<tern_runtime::Client, DynamicError> {
+        let mut b =
+            tern_runtime::Client::builder(base_url).sdk("tern-dynamic", env!("CARGO_PKG_VERSION"));
+        if let Some(p) = &self.retry {
+            b = b.retry_policy(p.clone());
+        }
+        if let Some(t) = self.timeout {
+            b = b.timeout(t);
+        }
+        for (n, v) in &self.headers {
+            b = b.default_header(n.clone(), v.clone());
+        }
+        let _ = &self.http;
+        let c = &self.credentials;
+        let schemes = model
+            .map(|m| m.security_schemes.as_slice())
+            .unwrap_or_default();
+        if let Some(key) = &c.api_key {
+            let api_key = schemes.iter().find_map(|s| match &s.kind {
+                SecuritySchemeKind::ApiKey { location, param } => Some((*location, param.clone())),
+                _ => None,
+            });
+            b = match api_key {
+                Some((location, param)) => {
+                    let loc = match location {
+                        tern_model::ParameterLocation::Query => ApiKeyLocation::Query,
+                        tern_model::ParameterLocation::Cookie => ApiKeyLocation::Cookie,
+                        _ => ApiKeyLocation::Header,
+                    };
+                    b.api_key(loc, param, key.clone())
+                }
+                None if schemes.iter().any(|s| s.kind == SecuritySchemeKind::Basic) => {
+                    b.basic_auth(key.clone(), "")
+                }
+                None => b.bearer_token(key.clone()),
+            };
+        }
+        if let Some(t) = &c.bearer {
+            b = b.bearer_token(t.clone());
+        }
+        if let Some((u, p)) = &c.basic {
+            b = b.basic_auth(u.clone(), p.clone());
+        }
+        if let Some((id, secret)) = &c.oauth2 {
+            let token_url = schemes.iter().find_map(|s| match &s.kind {
+                SecuritySchemeKind::OAuth2 { flows } => flows
+                    .iter()
+                    .find(|f| f.kind == tern_model::OAuthFlowKind::ClientCredentials)
+                    .and_then(|f| f.token_url.clone()),
+                _ => None,
+            });
+            if let Some(url) = token_url {
+                b = b.oauth2_client_credentials(tern_runtime::OAuth2ClientCredentials::new(
+                    url,
+                    id.clone(),
+                    secret.clone(),
+                ));
+            }
+        }
+        Ok(b.build()?)
+    }
+
+    /// Loads (or takes from the cache) the spec and builds the client.
+    pub async fn build(self) -> Result<DynamicClient, DynamicError> {
+        let source = self
+            .source
+            .clone()
+            .ok_or_else(|| DynamicError::Spec(Vec::new()))?;
+        let api = cache::load(&self, &source).await?;
+        let base = match &self.base_url {
+            Some(b) => b.clone(),
+            None => server_url(&api).ok_or(DynamicError::NoBaseUrl)?,
+        };
+        let runtime = self.runtime(Some(&api.model), &base)?;
+        Ok(DynamicClient { api, runtime })
+    }
+}
+
+/// The first server of the spec with its variables' defaults, resolved against the spec's URL.
+fn server_url(api: &LoadedApi) -> Option<String> {
+    let server = api.model.servers.first()?;
+    let mut url = server.url.clone();
+    for v in &server.variables {
+        url = url.replace(&format!("{{{}}}", v.name), &v.default);
+    }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        return Some(url);
+    }
+    tern_spec::Url::parse(&api.source)
+        .and_then(|base| base.join(&url))
+        .ok()
+        .map(|u| u.to_string())
+}
+
+/// A client for any API, built from its description at run time. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct DynamicClient {
+    api: Arc<LoadedApi>,
+    runtime: tern_runtime::Client,
+}
+
+impl DynamicClient {
+    /// Starts configuring a client.
+    pub fn builder() -> DynamicClientBuilder {
+        DynamicClientBuilder {
+            source: None,
+            base_url: None,
+            credentials: Credentials::default(),
+            retry: None,
+            timeout: None,
+            headers: Vec::new(),
+            http: None,
+            cache: CacheOptions::default(),
+        }
+    }
+
+    /// The loaded description and its model.
+    pub fn api(&self) -> &LoadedApi {
+        &self.api
+    }
+
+    /// The HTTP client underneath.
+    pub fn runtime(&self) -> &tern_runtime::Client {
+        &self.runtime
+    }
+
+    /// Resource names, in spec order.
+    pub fn resources(&self) -> Vec<&str> {
+        self.api.resources.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// A resource by name (`-` and `_` are interchangeable).
+    pub fn resource(&self, name: &str) -> Result<Resource<'_>, DynamicError> {
+        let wanted = name.replace('-', "_");
+        self.api
+            .resources
+            .iter()
+            .find(|(n, _)| *n == wanted)
+            .map(|(n, ops)| Resource {
+                client: self,
+                name: n,
+                operations: ops,
+            })
+            .ok_or_else(|| DynamicError::UnknownResource {
+                name: name.to_owned(),
+                available: self.resources().iter().map(|s| s.to_string()).collect(),
+            })
+    }
+}
+
+/// One resource: a group of methods.
+#[derive(Debug, Clone, Copy)]
+pub struct Resource<'c> {
+    client: &'c DynamicClient,
+    name: &'c str,
+    operations: &'c [usize],
+}
+
+impl<'c> Resource<'c> {
+    /// Its name.
+    pub fn name(&self) -> &'c str {
+        self.name
+    }
+
+    /// Method names (without aliases), in spec order.
+    pub fn methods(&self) -> Vec<&'c str> {
+        self.operations
+            .iter()
+            .map(|&i| {
+                self.client.api.model.operations[i]
+                    .rest_name
+                    .method
+                    .as_str()
+            })
+            .collect()
+    }
+
+    /// A method by name or alias (`-` and `_` are interchangeable).
+    pub fn method(&self, name: &str) -> Result<MethodRef<'c>, DynamicError> {
+        let wanted = name.replace('-', "_");
+        let ops = &self.client.api.model.operations;
+        let find = |alias: bool| {
+            self.operations.iter().copied().find(|&i| {
+                let n = &ops[i].rest_name;
+                if alias {
+                    n.aliases.contains(&wanted)
+                } else {
+                    n.method == wanted
+                }
+            })
+        };
+        find(false)
+            .or_else(|| find(true))
+            .map(|index| MethodRef {
+                client: self.client,
+                index,
+            })
+            .ok_or_else(|| DynamicError::UnknownMethod {
+                resource: self.name.to_owned(),
+                name: name.to_owned(),
+                available: self
+                    .operations
+                    .iter()
+                    .flat_map(|&i| {
+                        std::iter::once(ops[i].rest_name.method.clone())
+                            .chain(ops[i].rest_name.aliases.clone())
+                    })
+                    .collect(),
+            })
+    }
+
+    /// A help text listing the methods, like Python's `help(client.workflows)`.
+    pub fn help(&self) -> String {
+        help::resource(&self.client.api.model, self.name, self.operations)
+    }
+}
+
+/// One callable method.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodRef<'c> {
+    client: &'c DynamicClient,
+    index: usize,
+}
+
+/// A JSON response with its status and headers.
+#[derive(Debug, Clone)]
+pub struct DynResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The body as JSON (`null` when empty; a string when it is not JSON).
+    pub body: Json,
+}
+
+/// Rate-limit information from response headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub limit: Option<u64>,
+    /// Requests left.
+    pub remaining: Option<u64>,
+    /// When the window resets (as the server wrote it: seconds or a timestamp).
+    pub reset: Option<u64>,
+}
+
+impl DynResponse {
+    /// A member of the JSON object body by its name or its snake_case form
+    /// (`created_at` finds `createdAt`).
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        get(&self.body, key)
+    }
+
+    /// `X-RateLimit-*` / `RateLimit-*` headers, when the server sends them.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        let find = |suffix: &str| {
+            ["x-ratelimit-", "ratelimit-", "x-rate-limit-"]
+                .iter()
+                .find_map(|p| self.headers.get(format!("{p}{suffix}")))
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let rl = RateLimit {
+            limit: find("limit"),
+            remaining: find("remaining"),
+            reset: find("reset"),
+        };
+        (rl != RateLimit::default()).then_some(rl)
+    }
+}
+
+/// Member access by name or snake_case name.
+pub fn get<'j>(value: &'j Json, key: &str) -> Option<&'j Json> {
+    let map = value.as_object()?;
+    map.get(key).or_else(|| {
+        let wanted = tern_model::naming::snake_ident(key);
+        map.iter()
+            .find(|(k, _)| tern_model::naming::snake_ident(k) == wanted)
+            .map(|(_, v)| v)
+    })
+}
+
+impl<'c> MethodRef<'c> {
+    /// The operation behind the method.
+    pub fn operation(&self) -> &'c Operation {
+        &self.client.api.model.operations[self.index]
+    }
+
+    fn qualified(&self) -> String {
+        let n = &self.operation().rest_name;
+        format!("{}.{}", n.resource, n.method)
+    }
+
+    /// Help built from the spec: summary, `VERB /path`, parameters with types, response shape.
+    pub fn help(&self) -> String {
+        help::method(&self.client.api.model, self.operation())
+    }
+
+    /// Binds and validates arguments and builds the request, without sending it.
+    pub fn prepare(&self, args: Args) -> Result<tern_runtime::Request, DynamicError> {
+        let op = self.operation();
+        let name = self.qualified();
+        let values = args::bind(op, &name, args)?;
+        let validators = self.client.api.validators(self.index);
+        for ((a, v), validator) in op.arguments.iter().zip(&values).zip(validators) {
+            if let (Some(v), Some(validator)) = (v, validator) {
+                if let Err(e) = validator.validate(v) {
+                    let at = e.instance_path().to_string();
+                    let message = if at.is_empty() {
+                        e.to_string()
+                    } else {
+                        format!("at {at}: {e}")
+                    };
+                    return Err(DynamicError::InvalidArgument {
+                        method: name,
+                        name: a.name.clone(),
+                        message,
+                    });
+                }
+            }
+        }
+        Ok(args::request(&self.client.api.model, op, &values))
+    }
+
+    /// Calls the method.
+    pub async fn call(&self, args: Args) -> Result<DynResponse, DynamicError> {
+        let raw = self.client.runtime.execute(self.prepare(args)?).await?;
+        let body = if raw.body.iter().all(u8::is_ascii_whitespace) {
+            Json::Null
+        } else {
+            serde_json::from_slice(&raw.body)
+                .unwrap_or_else(|_| Json::String(String::from_utf8_lossy(&raw.body).into_owned()))
+        };
+        Ok(DynResponse {
+            status: raw.status,
+            headers: raw.headers,
+            body,
+        })
+    }
+
+    /// Calls the method and decodes the body as `T`.
+    pub async fn call_as<T: serde::de::DeserializeOwned>(
+        &self,
+        args: Args,
+    ) -> Result<T, DynamicError> {
+        Ok(self.client.runtime.send(self.prepare(args)?).await?)
+    }
+
+    /// The pagination of this method, if it is a paginated list.
+    pub fn paginator(&self) -> Option<Paginator> {
+        let p = self.operation().pagination.as_ref()?;
+        let items = p.items.clone();
+        Some(match &p.style {
+            PaginationStyle::Offset {
+                offset_param,
+                limit_param,
+            } => Paginator::Offset {
+                offset_param: offset_param.clone(),
+                limit_param: limit_param.clone(),
+                items,
+            },
+            PaginationStyle::Cursor {
+                cursor_param,
+                next_cursor,
+                has_more,
+            } => Paginator::Cursor {
+                cursor_param: cursor_param.clone(),
+                next_cursor: next_cursor.clone(),
+                has_more: has_more.clone(),
+                items,
+            },
+            PaginationStyle::Page {
+                page_param,
+                size_param,
+            } => Paginator::PageNumber {
+                page_param: page_param.clone(),
+                size_param: size_param.clone(),
+                first_page: 1,
+                items,
+            },
+            _ => Paginator::Link { items },
+        })
+    }
+
+    /// Every item of a paginated list, fetched page by page as the stream is read. Methods
+    /// that are not paginated yield the items of their single response.
+    pub async fn paginate(
+        &self,
+        args: Args,
+    ) -> Result<impl Stream<Item = Result<Json, DynamicError>> + Send + Unpin + 'static, DynamicError>
+    {
+        let request = self.prepare(args)?;
+        let paginator = self
+            .paginator()
+            .unwrap_or(Paginator::Link { items: Vec::new() });
+        let page = self
+            .client
+            .runtime
+            .get_page::<Json>(request, paginator)
+            .await?;
+        Ok(page.into_stream().map(|r| r.map_err(DynamicError::from)))
+    }
+}
+
+/// Resource → method → operation index for every name and alias, for tests and tools.
+pub fn method_table(model: &ApiModel) -> HashMap<(String, String), usize> {
+    let mut out = HashMap::new();
+    for (i, op) in model.operations.iter().enumerate() {
+        let n = &op.rest_name;
+        out.insert((n.resource.clone(), n.method.clone()), i);
+        for a in &n.aliases {
+            out.entry((n.resource.clone(), a.clone())).or_insert(i);
+        }
+    }
+    out
+}

@@ -1,0 +1,245 @@
+//! Spec schemas → self-contained JSON Schema (2020-12) for `jsonschema`: every `$ref` reached is
+//! copied under `$defs`, and the OpenAPI 3.0 / Swagger 2.0 dialects are normalised (`nullable`,
+//! `x-nullable`, `type: file`, boolean `exclusiveMinimum`, parameter-only keys).
+
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use tern_spec::{FileId, Spec, Value};
+
+/// Keys whose values are data, not schemas.
+fn is_data_key(k: &str) -> bool {
+    matches!(k, "example" | "examples" | "default" | "enum" | "const") || k.starts_with("x-")
+}
+
+/// Swagger 2.0 parameter fields that are not JSON Schema.
+const PARAMETER_KEYS: &[&str] = &[
+    "name",
+    "in",
+    "collectionFormat",
+    "allowEmptyValue",
+    "style",
+    "explode",
+    "allowReserved",
+    "schema",
+    "content",
+    "example",
+    "examples",
+    "deprecated",
+];
+
+struct Bundler<'s> {
+    spec: &'s Spec,
+    defs: Map<String, Json>,
+    keys: HashMap<(FileId, String), String>,
+    queue: Vec<(FileId, String, &'s Value, String)>,
+}
+
+impl<'s> Bundler<'s> {
+    fn def_key(&mut self, file: FileId, pointer: &str, value: &'s Value) -> String {
+        if let Some(k) = self.keys.get(&(file, pointer.to_owned())) {
+            return k.clone();
+        }
+        let base: String = pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or("root")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut key = if base.is_empty() {
+            "root".to_owned()
+        } else {
+            base
+        };
+        let mut n = 1;
+        while self.defs.contains_key(&key) || self.keys.values().any(|k| *k == key) {
+            n += 1;
+            key = format!(
+                "{}_{n}",
+                key.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_')
+            );
+        }
+        self.keys.insert((file, pointer.to_owned()), key.clone());
+        self.queue
+            .push((file, pointer.to_owned(), value, key.clone()));
+        key
+    }
+
+    fn convert(&mut self, file: FileId, v: &'s Value, parameter: bool) -> Json {
+        let Value::Object(m) = v else {
+            return serde_json::to_value(v).unwrap_or(Json::Null);
+        };
+        let mut out = Map::new();
+        for (k, child) in m.iter() {
+            if parameter && PARAMETER_KEYS.contains(&k.as_str()) {
+                continue;
+            }
+            if k == "$ref" {
+                if let Some(r) = child.as_str() {
+                    if let Ok(node) = self.spec.resolve(file, r) {
+                        let key = self.def_key(node.file, &node.pointer, node.value);
+                        out.insert("$ref".into(), Json::String(format!("#/$defs/{key}")));
+                    }
+                }
+                continue;
+            }
+            if is_data_key(k) {
+                out.insert(k.clone(), serde_json::to_value(child).unwrap_or(Json::Null));
+                continue;
+            }
+            let converted = match child {
+                Value::Object(_)
+                    if matches!(
+                        k.as_str(),
+                        "properties"
+                            | "patternProperties"
+                            | "$defs"
+                            | "definitions"
+                            | "dependentSchemas"
+                    ) =>
+                {
+                    let mut map = Map::new();
+                    for (name, s) in child.as_object().into_iter().flatten() {
+                        map.insert(name.clone(), self.convert(file, s, false));
+                    }
+                    Json::Object(map)
+                }
+                Value::Object(_) => self.convert(file, child, false),
+                Value::Array(items)
+                    if matches!(k.as_str(), "allOf" | "anyOf" | "oneOf" | "prefixItems") =>
+                {
+                    Json::Array(items.iter().map(|s| self.convert(file, s, false)).collect())
+                }
+                other => serde_json::to_value(other).unwrap_or(Json::Null),
+            };
+            out.insert(k.clone(), converted);
+        }
+        normalise(&mut out);
+        Json::Object(out)
+    }
+}
+
+/// Brings one schema object from the OpenAPI 3.0 / Swagger 2.0 dialect to JSON Schema 2020-12.
+fn normalise(out: &mut Map<String, Json>) {
+    if out.get("type").and_then(Json::as_str) == Some("file") {
+        out.insert("type".into(), Json::String("string".into()));
+    }
+    if !matches!(out.get("required"), None | Some(Json::Array(_))) {
+        out.remove("required");
+    }
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Json::Bool(b)) = out.get(flag).cloned() {
+            out.remove(flag);
+            if b {
+                if let Some(v) = out.remove(bound) {
+                    out.insert(flag.into(), v);
+                }
+            }
+        }
+    }
+    let nullable = [out.remove("nullable"), out.remove("x-nullable")]
+        .into_iter()
+        .flatten()
+        .any(|v| v == Json::Bool(true));
+    if nullable {
+        match out.get_mut("type") {
+            Some(Json::String(t)) => {
+                let t = std::mem::take(t);
+                out.insert(
+                    "type".into(),
+                    Json::Array(vec![Json::String(t), Json::String("null".into())]),
+                );
+                if let Some(Json::Array(values)) = out.get_mut("enum") {
+                    if !values.contains(&Json::Null) {
+                        values.push(Json::Null);
+                    }
+                }
+            }
+            Some(Json::Array(types)) => {
+                if !types.contains(&Json::String("null".into())) {
+                    types.push(Json::String("null".into()));
+                }
+            }
+            _ => {
+                let inner = Json::Object(std::mem::take(out));
+                out.insert(
+                    "anyOf".into(),
+                    Json::Array(vec![inner, serde_json::json!({"type": "null"})]),
+                );
+            }
+        }
+    }
+}
+
+/// A self-contained JSON Schema for the schema at `file`/`pointer`. `parameter`: the node is a
+/// Swagger 2.0 parameter (its own schema, with extra fields).
+pub(crate) fn bundle(spec: &Spec, file: FileId, pointer: &str, parameter: bool) -> Option<Json> {
+    let tokens = tern_spec::pointer::split(pointer)?;
+    let node = spec.file(file).value().at(&tokens)?;
+    let mut b = Bundler {
+        spec,
+        defs: Map::new(),
+        keys: HashMap::new(),
+        queue: Vec::new(),
+    };
+    let mut root = b.convert(file, node, parameter);
+    while let Some((f, _ptr, value, key)) = b.queue.pop() {
+        let converted = b.convert(f, value, false);
+        b.defs.insert(key, converted);
+    }
+    if let Json::Object(m) = &mut root {
+        if !b.defs.is_empty() {
+            m.insert("$defs".into(), Json::Object(b.defs));
+        }
+    }
+    Some(root)
+}
+
+/// A compiled validator (formats are not enforced: specs use them loosely).
+pub(crate) fn compile(schema: &Json) -> Option<jsonschema::Validator> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(false)
+        .build(schema)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundles_refs_and_normalises_the_dialect() {
+        let loaded = tern_spec::load_str(
+            "t.yaml",
+            "openapi: 3.0.0\npaths: {}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      required: [name]\n      properties:\n        name: {type: string, nullable: true}\n        child: {$ref: '#/components/schemas/Node'}\n        n: {type: integer, minimum: 0, exclusiveMinimum: true}\n",
+        )
+        .unwrap();
+        let schema = bundle(
+            &loaded.spec,
+            FileId::ROOT,
+            "/components/schemas/Node",
+            false,
+        )
+        .unwrap();
+        assert_eq!(schema["properties"]["child"]["$ref"], "#/$defs/Node");
+        assert_eq!(
+            schema["properties"]["name"]["type"],
+            serde_json::json!(["string", "null"])
+        );
+        assert_eq!(schema["properties"]["n"]["exclusiveMinimum"], 0);
+        let v = compile(&schema).unwrap();
+        assert!(v.is_valid(&serde_json::json!({"name": null, "child": {"name": "x"}, "n": 1})));
+        assert!(!v.is_valid(&serde_json::json!({"child": {"name": 5}})));
+        assert!(!v.is_valid(&serde_json::json!({"name": "a", "n": 0})));
+    }
+}
