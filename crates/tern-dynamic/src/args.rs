@@ -94,6 +94,21 @@ pub(crate) fn bind(
     Ok(values)
 }
 
+/// The JSON object built from body-property arguments, when the method has any given.
+pub(crate) fn body_properties(op: &Operation, values: &[Option<Json>]) -> Option<Json> {
+    let mut body = serde_json::Map::new();
+    for (a, v) in op.arguments.iter().zip(values) {
+        if let (ArgumentLocation::BodyProperty, Some(v)) = (a.location, v) {
+            body.insert(a.original.clone(), v.clone());
+        }
+    }
+    let has_body_properties = op
+        .arguments
+        .iter()
+        .any(|a| a.location == ArgumentLocation::BodyProperty);
+    has_body_properties.then_some(Json::Object(body))
+}
+
 fn scalar(v: &Json) -> String {
     match v {
         Json::String(s) => s.clone(),

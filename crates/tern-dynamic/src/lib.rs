@@ -186,6 +186,14 @@ impl LoadedApi {
                     };
                     schema.as_ref().and_then(schema::compile)
                 })
+                // The last entry validates a body assembled from body-property arguments.
+                .chain(std::iter::once(
+                    body_schema
+                        .as_ref()
+                        .and_then(|s| schema::bundle(&self.spec, s.file, &s.pointer, false))
+                        .as_ref()
+                        .and_then(schema::compile),
+                ))
                 .collect()
         })
     }
@@ -621,6 +629,31 @@ impl<'c> MethodRef<'c> {
                         message,
                     });
                 }
+            }
+        }
+        if let (Some(body), Some(Some(validator))) = (
+            args::body_properties(op, &values),
+            validators.get(op.arguments.len()),
+        ) {
+            if let Err(e) = validator.validate(&body) {
+                // `/tags/0` is about the argument whose spec name is `tags`.
+                let path = e.instance_path().to_string();
+                let mut tokens = path.trim_start_matches('/').splitn(2, '/');
+                let head = tokens.next().unwrap_or_default();
+                let rest = tokens
+                    .next()
+                    .map(|r| format!("at /{r}: "))
+                    .unwrap_or_default();
+                let argument = op
+                    .arguments
+                    .iter()
+                    .find(|a| a.location == ArgumentLocation::BodyProperty && a.original == head)
+                    .map_or_else(|| "body".to_owned(), |a| a.name.clone());
+                return Err(DynamicError::InvalidArgument {
+                    method: name,
+                    name: argument,
+                    message: format!("{rest}{e}"),
+                });
             }
         }
         Ok(args::request(&self.client.api.model, op, &values))
