@@ -83,12 +83,18 @@ pub(crate) fn bind(
         }
         values[i] = Some(v);
     }
-    for (a, v) in op.arguments.iter().zip(&values) {
+    for (a, v) in op.arguments.iter().zip(values.iter_mut()) {
         if a.required && v.is_none() {
-            return Err(DynamicError::MissingArgument {
-                method: method.to_owned(),
-                name: a.name.clone(),
-            });
+            // A required value the spec fixes is sent for the caller.
+            match &a.default {
+                Some(d) => *v = serde_json::to_value(d).ok(),
+                None => {
+                    return Err(DynamicError::MissingArgument {
+                        method: method.to_owned(),
+                        name: a.name.clone(),
+                    })
+                }
+            }
         }
     }
     Ok(values)

@@ -327,46 +327,75 @@ impl DynamicClientBuilder {
         let schemes = model
             .map(|m| m.security_schemes.as_slice())
             .unwrap_or_default();
+        // Each credential is tied to the scheme it satisfies, so that every operation sends
+        // only what its `security` asks for.
+        let scheme_of = |pred: &dyn Fn(&SecuritySchemeKind) -> bool| {
+            schemes
+                .iter()
+                .find(|s| pred(&s.kind))
+                .map(|s| s.name.clone())
+        };
+        let tag = |b: tern_runtime::ClientBuilder, scheme: Option<String>| match scheme {
+            Some(s) => b.for_scheme(s),
+            None => b,
+        };
+        let bearer_scheme = || {
+            scheme_of(&|k| {
+                matches!(
+                    k,
+                    SecuritySchemeKind::Bearer { .. }
+                        | SecuritySchemeKind::OAuth2 { .. }
+                        | SecuritySchemeKind::OpenIdConnect { .. }
+                )
+            })
+        };
+        let basic_scheme = || scheme_of(&|k| *k == SecuritySchemeKind::Basic);
         if let Some(key) = &c.api_key {
             let api_key = schemes.iter().find_map(|s| match &s.kind {
-                SecuritySchemeKind::ApiKey { location, param } => Some((*location, param.clone())),
+                SecuritySchemeKind::ApiKey { location, param } => {
+                    Some((*location, param.clone(), s.name.clone()))
+                }
                 _ => None,
             });
             b = match api_key {
-                Some((location, param)) => {
+                Some((location, param, scheme)) => {
                     let loc = match location {
                         tern_model::ParameterLocation::Query => ApiKeyLocation::Query,
                         tern_model::ParameterLocation::Cookie => ApiKeyLocation::Cookie,
                         _ => ApiKeyLocation::Header,
                     };
-                    b.api_key(loc, param, key.clone())
+                    b.api_key(loc, param, key.clone()).for_scheme(scheme)
                 }
-                None if schemes.iter().any(|s| s.kind == SecuritySchemeKind::Basic) => {
-                    b.basic_auth(key.clone(), "")
+                // Civis: the API key is the basic-auth user.
+                None if basic_scheme().is_some() => {
+                    tag(b.basic_auth(key.clone(), ""), basic_scheme())
                 }
-                None => b.bearer_token(key.clone()),
+                None => tag(b.bearer_token(key.clone()), bearer_scheme()),
             };
         }
         if let Some(t) = &c.bearer {
-            b = b.bearer_token(t.clone());
+            b = tag(b.bearer_token(t.clone()), bearer_scheme());
         }
         if let Some((u, p)) = &c.basic {
-            b = b.basic_auth(u.clone(), p.clone());
+            b = tag(b.basic_auth(u.clone(), p.clone()), basic_scheme());
         }
         if let Some((id, secret)) = &c.oauth2 {
-            let token_url = schemes.iter().find_map(|s| match &s.kind {
+            let flow = schemes.iter().find_map(|s| match &s.kind {
                 SecuritySchemeKind::OAuth2 { flows } => flows
                     .iter()
                     .find(|f| f.kind == tern_model::OAuthFlowKind::ClientCredentials)
-                    .and_then(|f| f.token_url.clone()),
+                    .and_then(|f| f.token_url.clone())
+                    .map(|url| (url, s.name.clone())),
                 _ => None,
             });
-            if let Some(url) = token_url {
-                b = b.oauth2_client_credentials(tern_runtime::OAuth2ClientCredentials::new(
-                    url,
-                    id.clone(),
-                    secret.clone(),
-                ));
+            if let Some((url, scheme)) = flow {
+                b = b
+                    .oauth2_client_credentials(tern_runtime::OAuth2ClientCredentials::new(
+                        url,
+                        id.clone(),
+                        secret.clone(),
+                    ))
+                    .for_scheme(scheme);
             }
         }
         Ok(b.build()?)
@@ -656,7 +685,19 @@ impl<'c> MethodRef<'c> {
                 });
             }
         }
-        Ok(args::request(&self.client.api.model, op, &values))
+        let request = args::request(&self.client.api.model, op, &values);
+        let model = &self.client.api.model;
+        let security = op.security.as_ref().unwrap_or(&model.security);
+        Ok(if security.is_empty() {
+            request
+        } else {
+            request.security(
+                security
+                    .iter()
+                    .map(|r| r.schemes.iter().map(|(name, _)| name.clone()).collect())
+                    .collect(),
+            )
+        })
     }
 
     /// Calls the method.

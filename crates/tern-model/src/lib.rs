@@ -152,7 +152,8 @@ fn body_object<'t>(types: &'t [TypeDef], ty: &'t TypeRef) -> Option<&'t ObjectTy
 }
 
 /// Arguments: required parameters and required body properties are positional, in spec
-/// order (parameters, then the body); the rest are keyword arguments.
+/// order (parameters, then the body); the rest are keyword arguments. A required parameter
+/// with a default is a keyword argument: clients send the default unless told otherwise.
 fn arguments(op: &Operation, types: &[TypeDef]) -> Vec<Argument> {
     let mut all: Vec<Argument> = Vec::new();
     let mut taken: HashSet<String> = HashSet::new();
@@ -171,7 +172,9 @@ fn arguments(op: &Operation, types: &[TypeDef]) -> Vec<Argument> {
             original: p.name.clone(),
             location: ArgumentLocation::Parameter(i),
             required: p.required,
-            positional: p.required,
+            // A required value the spec fixes (a default) is sent for the caller, who may
+            // override it: it is a keyword argument.
+            positional: p.required && p.default.is_none(),
             ty: p.ty.clone(),
             description: p.description.clone(),
             default: p.default.clone(),

@@ -21,6 +21,7 @@ struct ParamNode<'v> {
 pub(crate) struct OperationReader<'a, 's> {
     pub(crate) tb: &'a mut TypeBuilder<'s>,
     v2: bool,
+    warned_consumes: bool,
     consumes: Vec<String>,
     produces: Vec<String>,
 }
@@ -47,6 +48,7 @@ impl<'a, 's> OperationReader<'a, 's> {
         let root = tb.spec.root();
         OperationReader {
             v2: tb.spec.version() == SpecVersion::Swagger2,
+            warned_consumes: false,
             consumes: strings(root.get("consumes")),
             produces: strings(root.get("produces")),
             tb,
@@ -248,6 +250,15 @@ impl<'a, 's> OperationReader<'a, 's> {
                     continue;
                 }
             };
+            // OpenAPI says header parameters named Accept, Content-Type or Authorization are
+            // ignored, but validating servers and mocks (Prism) enforce them: they are kept, and
+            // sent with their default, with a warning.
+            if location == ParameterLocation::Header
+                && ["accept", "content-type", "authorization"]
+                    .contains(&name.to_ascii_lowercase().as_str())
+            {
+                self.tb.warn("reserved-header-parameter", format!("header parameter `{name}` is one OpenAPI says to ignore; it is kept because servers may require it"), node.file, &node.ptr);
+            }
             parameters.push(self.parameter(node, name, location, &base));
         }
         if !form_params.is_empty() {
@@ -522,7 +533,7 @@ impl<'a, 's> OperationReader<'a, 's> {
         })
     }
 
-    fn v2_media(&self, op: &Value, key: &str) -> Vec<String> {
+    fn v2_media(&mut self, op: &Value, key: &str) -> Vec<String> {
         let own = strings(op.get(key));
         if !own.is_empty() {
             return own;
@@ -532,11 +543,14 @@ impl<'a, 's> OperationReader<'a, 's> {
         } else {
             &self.produces
         };
-        if global.is_empty() {
-            vec!["application/json".to_owned()]
-        } else {
-            global.clone()
+        if !global.is_empty() {
+            return global.clone();
         }
+        if key == "consumes" && !self.warned_consumes {
+            self.warned_consumes = true;
+            self.tb.warn("missing-consumes", "request bodies are declared but no `consumes` says their media type; application/json is assumed (reported once)", FileId::ROOT, "");
+        }
+        vec!["application/json".to_owned()]
     }
 
     fn v2_body(&mut self, node: &ParamNode<'s>, op: &Value, base: &str) -> RequestBody {

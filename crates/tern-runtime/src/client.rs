@@ -23,7 +23,8 @@ pub(crate) struct Shared {
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) default_query: Vec<(String, String)>,
-    pub(crate) credentials: Vec<Credential>,
+    /// Credentials with the security scheme they satisfy (`None` = sent with every request).
+    pub(crate) credentials: Vec<(Option<String>, Credential)>,
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) budget: RetryBudget,
     pub(crate) sleeper: Arc<dyn Sleeper>,
@@ -75,6 +76,8 @@ enum PendingCredential {
     OAuth2(OAuth2ClientCredentials),
 }
 
+struct Tagged(Option<String>, PendingCredential);
+
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     base_url: String,
@@ -82,7 +85,7 @@ pub struct ClientBuilder {
     sdk: Option<(String, String)>,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
-    credentials: Vec<PendingCredential>,
+    credentials: Vec<Tagged>,
     retry: Arc<dyn RetryPolicy>,
     budget: u32,
     sleeper: Arc<dyn Sleeper>,
@@ -145,31 +148,35 @@ impl ClientBuilder {
     }
     /// Authenticates with a bearer token.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
-        self.credentials
-            .push(PendingCredential::Ready(Credential::Bearer(token.into())));
+        self.credentials.push(Tagged(
+            None,
+            PendingCredential::Ready(Credential::Bearer(token.into())),
+        ));
         self
     }
     /// Authenticates with a bearer token read from an environment variable when building.
     pub fn bearer_token_from_env(mut self, var: impl Into<String>) -> Self {
         self.credentials
-            .push(PendingCredential::BearerEnv(var.into()));
+            .push(Tagged(None, PendingCredential::BearerEnv(var.into())));
         self
     }
     /// Authenticates with tokens from a provider.
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
-        self.credentials
-            .push(PendingCredential::Ready(Credential::BearerProvider(
-                provider,
-            )));
+        self.credentials.push(Tagged(
+            None,
+            PendingCredential::Ready(Credential::BearerProvider(provider)),
+        ));
         self
     }
     /// Authenticates with HTTP basic.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.credentials
-            .push(PendingCredential::Ready(Credential::Basic {
+        self.credentials.push(Tagged(
+            None,
+            PendingCredential::Ready(Credential::Basic {
                 username: username.into(),
                 password: password.into(),
-            }));
+            }),
+        ));
         self
     }
     /// Authenticates with an API key.
@@ -179,19 +186,31 @@ impl ClientBuilder {
         name: impl Into<String>,
         value: impl Into<Secret>,
     ) -> Self {
-        self.credentials
-            .push(PendingCredential::Ready(Credential::ApiKey {
+        self.credentials.push(Tagged(
+            None,
+            PendingCredential::Ready(Credential::ApiKey {
                 location,
                 name: name.into(),
                 value: value.into(),
-            }));
+            }),
+        ));
         self
     }
     /// Authenticates with OAuth2 client credentials (tokens fetched, cached and refreshed).
     pub fn oauth2_client_credentials(mut self, settings: OAuth2ClientCredentials) -> Self {
-        self.credentials.push(PendingCredential::OAuth2(settings));
+        self.credentials
+            .push(Tagged(None, PendingCredential::OAuth2(settings)));
         self
     }
+    /// Ties the credential added last to a security scheme name: it is then sent only to
+    /// requests whose [`crate::Request::security`] selects that scheme.
+    pub fn for_scheme(mut self, scheme: impl Into<String>) -> Self {
+        if let Some(last) = self.credentials.last_mut() {
+            last.0 = Some(scheme.into());
+        }
+        self
+    }
+
     /// Sets the retry policy ([`DefaultRetry`], [`crate::CivisRetry`], [`crate::NoRetry`], or
     /// your own).
     pub fn retry_policy(mut self, policy: impl RetryPolicy + 'static) -> Self {
@@ -269,8 +288,8 @@ impl ClientBuilder {
                 })?,
         };
         let mut credentials = Vec::new();
-        for c in self.credentials {
-            credentials.push(match c {
+        for Tagged(scheme, c) in self.credentials {
+            let credential = match c {
                 PendingCredential::Ready(c) => c,
                 PendingCredential::BearerEnv(var) => match std::env::var(&var) {
                     Ok(v) if !v.is_empty() => Credential::Bearer(Secret::new(v)),
@@ -284,7 +303,8 @@ impl ClientBuilder {
                 PendingCredential::OAuth2(settings) => Credential::BearerProvider(Arc::new(
                     OAuth2Provider::new(settings, http.clone(), self.base_url.clone()),
                 )),
-            });
+            };
+            credentials.push((scheme, credential));
         }
         Ok(Client {
             shared: Arc::new(Shared {

@@ -120,6 +120,8 @@ enum PreparedBody {
 }
 
 struct Prepared {
+    /// Indexes of the credentials this request sends.
+    credentials: Vec<usize>,
     method: Method,
     url: url::Url,
     info: RequestInfo,
@@ -251,22 +253,27 @@ impl Client {
                 PreparedBody::Bytes(data, header_value("content-type", &content_type)?)
             }
         };
+        let credentials = select_credentials(&shared.credentials, req.security.as_deref());
         // The URL shown in errors and logs; query API keys are added only to the one sent.
         let info = RequestInfo {
             method: req.method.clone(),
             url: url.to_string(),
         };
-        for c in &shared.credentials {
-            if let Credential::ApiKey {
-                location: ApiKeyLocation::Query,
-                name,
-                value,
-            } = c
+        for &i in &credentials {
+            if let (
+                _,
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name,
+                    value,
+                },
+            ) = &shared.credentials[i]
             {
                 url.query_pairs_mut().append_pair(name, value.expose());
             }
         }
         Ok(Prepared {
+            credentials,
             method: req.method,
             url,
             info,
@@ -283,6 +290,7 @@ impl Client {
     async fn authenticate(
         &self,
         mut rb: reqwest::RequestBuilder,
+        selected: &[usize],
     ) -> Result<
         (
             reqwest::RequestBuilder,
@@ -292,7 +300,7 @@ impl Client {
     > {
         let mut used = None;
         let mut cookies = Vec::new();
-        for c in &self.shared.credentials {
+        for (_, c) in selected.iter().map(|&i| &self.shared.credentials[i]) {
             rb = match c {
                 Credential::Bearer(t) => rb.header(
                     AUTHORIZATION,
@@ -357,9 +365,11 @@ impl Client {
         }
         rb = match &p.body {
             PreparedBody::None => rb,
+            // An explicit Content-Type (a header parameter, an option) wins over the body's.
+            PreparedBody::Bytes(b, _) if p.headers.contains_key(CONTENT_TYPE) => rb.body(b.clone()),
             PreparedBody::Bytes(b, ct) => rb.header(CONTENT_TYPE, ct.clone()).body(b.clone()),
         };
-        let (rb, token) = self.authenticate(rb).await?;
+        let (rb, token) = self.authenticate(rb, &p.credentials).await?;
         let timeout = match p.deadline {
             Some(at) => p.timeout.min(at.saturating_duration_since(Instant::now())),
             None => p.timeout,
@@ -548,6 +558,33 @@ impl Client {
             response,
         })
     }
+}
+
+/// The credentials a request sends: untagged ones always; of the tagged ones, those of the
+/// first non-empty security alternative the client can satisfy entirely.
+fn select_credentials(
+    credentials: &[(Option<String>, Credential)],
+    security: Option<&[Vec<String>]>,
+) -> Vec<usize> {
+    let Some(alternatives) = security else {
+        return (0..credentials.len()).collect();
+    };
+    let untagged = credentials
+        .iter()
+        .enumerate()
+        .filter(|(_, (s, _))| s.is_none())
+        .map(|(i, _)| i);
+    let has = |scheme: &String| {
+        credentials
+            .iter()
+            .position(|(s, _)| s.as_ref() == Some(scheme))
+    };
+    let chosen: Vec<usize> = alternatives
+        .iter()
+        .filter(|alt| !alt.is_empty())
+        .find_map(|alt| alt.iter().map(has).collect::<Option<Vec<usize>>>())
+        .unwrap_or_default();
+    untagged.chain(chosen).collect()
 }
 
 enum BodyError {

@@ -176,6 +176,8 @@ pub struct Request {
     pub(crate) options: RequestOptions,
     /// Set for Link-header pagination: the next page's full URL.
     pub(crate) absolute_url: Option<String>,
+    /// Security alternatives (each a set of scheme names); `None` = send every credential.
+    pub(crate) security: Option<Vec<Vec<String>>>,
 }
 
 impl Request {
@@ -191,6 +193,7 @@ impl Request {
             body: Body::Empty,
             options: RequestOptions::default(),
             absolute_url: None,
+            security: None,
         }
     }
     /// A GET.
@@ -292,6 +295,14 @@ impl Request {
         };
         self
     }
+    /// Declares which credentials the endpoint accepts: alternatives, each a set of scheme
+    /// names (OpenAPI `security`). The first alternative the client has every credential for
+    /// is used; credentials added without a scheme name are always sent.
+    pub fn security(mut self, alternatives: Vec<Vec<String>>) -> Request {
+        self.security = Some(alternatives);
+        self
+    }
+
     /// Sets per-request options.
     pub fn options(mut self, options: RequestOptions) -> Request {
         self.options = options;
