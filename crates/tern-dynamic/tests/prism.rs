@@ -162,6 +162,36 @@ async fn every_finch_operation_is_accepted_by_prism() {
         .unwrap();
     let r = directory.call(Args::new().named("limit", 5)).await.unwrap();
     assert!(r.get("individuals").is_some_and(|v| v.is_array()));
-    let requests_ok = r.status.is_success();
-    assert!(requests_ok);
+
+    // Offset pagination over `individuals` (Prism answers every page alike, so take five).
+    assert!(directory.paginator().is_some());
+    let items: Vec<_> = directory
+        .paginate(Args::new().named("limit", 1))
+        .await
+        .unwrap()
+        .take(5)
+        .collect()
+        .await;
+    assert_eq!(items.len(), 5);
+    assert!(items
+        .iter()
+        .all(|i| i.as_ref().is_ok_and(|v| v.get("id").is_some())));
+
+    // Without the bearer token Prism rejects the request: a typed 401.
+    let anonymous = self::client(&spec, &server.url, "none").await;
+    let err = anonymous
+        .resource("employer")
+        .unwrap()
+        .method("get_company")
+        .unwrap()
+        .call(Args::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            DynamicError::Http(tern_runtime::Error::Authentication(_))
+        ),
+        "{err}"
+    );
 }

@@ -35,6 +35,81 @@ pub(crate) fn positions(text: &str) -> PositionTree {
     PositionTree { root }
 }
 
+/// Where the node at `tokens` starts (its deepest existing ancestor if it does not exist), by
+/// one scan that skips every subtree off the path and allocates nothing but decoded keys. For
+/// the first few diagnostics of a file; many diagnostics build the full tree instead.
+pub(crate) fn locate(text: &str, tokens: &[String]) -> Position {
+    let mut s = Scanner {
+        bytes: text.as_bytes(),
+        text,
+        at: 0,
+        line: 1,
+        col: 1,
+    };
+    s.skip_ws();
+    let mut found = s.pos();
+    for token in tokens {
+        match s.peek() {
+            Some(b'{') => {
+                s.bump();
+                loop {
+                    s.skip_ws();
+                    match s.peek() {
+                        Some(b',') => {
+                            s.bump();
+                            continue;
+                        }
+                        Some(b'"') => {}
+                        _ => return found,
+                    }
+                    let key_pos = s.pos();
+                    let Some((a, b)) = s.string() else {
+                        return found;
+                    };
+                    let matches = s.key_text(a, b).is_some_and(|k| *k == **token);
+                    s.skip_ws();
+                    if s.peek() != Some(b':') {
+                        return found;
+                    }
+                    s.bump();
+                    s.skip_ws();
+                    if matches {
+                        found = key_pos;
+                        break;
+                    }
+                    if s.skip_value(0).is_none() {
+                        return found;
+                    }
+                }
+            }
+            Some(b'[') => {
+                let Some(index) = crate::pointer::array_index(token) else {
+                    return found;
+                };
+                s.bump();
+                for _ in 0..index {
+                    s.skip_ws();
+                    if s.skip_value(0).is_none() {
+                        return found;
+                    }
+                    s.skip_ws();
+                    if s.peek() != Some(b',') {
+                        return found;
+                    }
+                    s.bump();
+                }
+                s.skip_ws();
+                if matches!(s.peek(), Some(b']') | None) {
+                    return found;
+                }
+                found = s.pos();
+            }
+            _ => return found,
+        }
+    }
+    found
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     text: &'a str,
@@ -104,6 +179,44 @@ impl Scanner<'_> {
                 .map(String::into_boxed_str)
         } else {
             Some(raw.into())
+        }
+    }
+
+    /// Skips one value without recording anything.
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'{' | b'[' => {
+                let close = if self.peek() == Some(b'{') {
+                    b'}'
+                } else {
+                    b']'
+                };
+                self.bump();
+                loop {
+                    self.skip_ws();
+                    match self.peek()? {
+                        c if c == close => {
+                            self.bump();
+                            return Some(());
+                        }
+                        b',' | b':' => self.bump(),
+                        _ => self.skip_value(depth + 1)?,
+                    }
+                }
+            }
+            b'"' => self.string().map(|_| ()),
+            _ => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.bump();
+                }
+                Some(())
+            }
         }
     }
 
@@ -209,6 +322,28 @@ mod tests {
         assert_eq!(t.locate("/é/z").to_string(), "4:9");
         // Missing nodes resolve to their nearest ancestor.
         assert_eq!(t.locate("/a/missing/deeper").to_string(), "2:3");
+    }
+
+    #[test]
+    fn targeted_scans_agree_with_the_tree() {
+        let text =
+            "{\n  \"a\": {\"b\": [1, {\"c\": true}]},\n  \"x~/y\": 2,\n  \"é\": {\"z\": 3}\n}";
+        let tree = positions(text);
+        for ptr in [
+            "",
+            "/a",
+            "/a/b",
+            "/a/b/1",
+            "/a/b/1/c",
+            "/x~0~1y",
+            "/é/z",
+            "/a/missing/deeper",
+            "/a/b/7",
+            "/nope",
+        ] {
+            let tokens = crate::pointer::split(ptr).unwrap_or_default();
+            assert_eq!(locate(text, &tokens), tree.locate(ptr), "{ptr}");
+        }
     }
 
     #[test]

@@ -40,7 +40,12 @@ pub struct SourceFile {
     format: Format,
     value: Value,
     positions: OnceLock<PositionTree>,
+    /// Position look-ups so far (JSON: the first few scan, later ones build the index).
+    lookups: std::sync::atomic::AtomicUsize,
 }
+
+/// JSON files answer this many look-ups by a targeted scan before building the full index.
+const SCANS_BEFORE_INDEX: usize = 2;
 
 impl SourceFile {
     /// The file's absolute URL (`file://` for local files).
@@ -67,6 +72,17 @@ impl SourceFile {
     /// Where the node at `pointer` starts (its nearest existing ancestor if it does not
     /// exist). The first call on a JSON file scans it for positions.
     pub fn locate(&self, ptr: &str) -> Position {
+        if ptr.is_empty() {
+            return Position { line: 1, column: 1 };
+        }
+        if self.format == Format::Json && self.positions.get().is_none() {
+            let n = self
+                .lookups
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if n < SCANS_BEFORE_INDEX {
+                return json::locate(&self.text, &pointer::split(ptr).unwrap_or_default());
+            }
+        }
         self.positions
             .get_or_init(|| match self.format {
                 Format::Json => json::positions(&self.text),
@@ -488,6 +504,7 @@ impl LoadSession {
             format: parsed.format,
             value: parsed.value,
             positions: parsed.positions,
+            lookups: std::sync::atomic::AtomicUsize::new(0),
         });
         if lossy {
             let d = self.diag(

@@ -219,4 +219,38 @@ fn finch_through_the_cli() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("responses"), "{out}");
+    let (code, out, err) = tern(&[
+        "call",
+        "--spec",
+        spec,
+        "--base-url",
+        server.url.as_str(),
+        "--bearer-token",
+        "t",
+        "employer",
+        "get-directory",
+        "--limit",
+        "10",
+        "--all-pages",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines().count() >= 1
+            && out
+                .lines()
+                .all(|l| serde_json::from_str::<serde_json::Value>(l)
+                    .is_ok_and(|v| v.get("id").is_some())),
+        "{out}"
+    );
+    let (code, _, err) = tern(&[
+        "call",
+        "--spec",
+        spec,
+        "--base-url",
+        server.url.as_str(),
+        "employer",
+        "get-company",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("HTTP 401"), "{err}");
 }
