@@ -84,3 +84,10 @@ pub use retry::{
     RetryDecision, RetryPolicy, Sleeper, TokioSleeper,
 };
 pub use sse::Event;
+
+/// Serialises a value to JSON for a request body; for generated code.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::InvalidRequest {
+        message: format!("a body value cannot be serialised: {e}"),
+    })
+}

@@ -4,6 +4,7 @@
 //! in a library crate (`tern-spec`, `tern-model`, …) so it can be tested and reused.
 
 mod call;
+mod generate;
 mod inspect;
 mod yaml;
 
@@ -30,6 +31,27 @@ enum Command {
     /// error status, 4 connection error or timeout.
     #[command(disable_help_flag = true)]
     Call(CallArgs),
+    /// Write a typed Rust SDK crate for SPEC into DIR.
+    Generate(GenerateArgs),
+}
+
+/// Arguments of `tern generate`.
+#[derive(clap::Args, Debug)]
+struct GenerateArgs {
+    /// Path or http(s) URL of the API description.
+    spec: String,
+    /// Directory to write the crate into (created if missing).
+    #[arg(short, long)]
+    output: std::path::PathBuf,
+    /// The crate's name (default: from the API title, `<title>-sdk`).
+    #[arg(long)]
+    name: Option<String>,
+    /// How endpoints become method names.
+    #[arg(long, value_enum, default_value_t = Naming::Rest)]
+    naming: Naming,
+    /// Depend on tern-runtime at this path instead of the published version.
+    #[arg(long)]
+    runtime_path: Option<String>,
 }
 
 /// Arguments of `tern call`.
@@ -132,5 +154,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Call(args) => call::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }

@@ -1,0 +1,107 @@
+//! Generated crates: deterministic, nothing from the spec outside string literals and doc
+//! attributes, and compiling clippy-clean (`-D warnings`) — for the bundled spec, a hostile
+//! fixture and the three seed specs (when `../shared/specs` is present).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tern_codegen::{generate, GeneratedFile, Options, RuntimeDependency};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn files(spec: &Path, name: &str) -> Vec<GeneratedFile> {
+    let loaded = tern_spec::load_path(spec).unwrap();
+    let (model, _) = tern_model::build(&loaded.spec);
+    let mut opts = Options::new(name);
+    opts.runtime =
+        RuntimeDependency::Path(repo().join("crates/tern-runtime").display().to_string());
+    generate(&model, &opts)
+}
+
+fn write(files: &[GeneratedFile], name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tern-codegen-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for f in files {
+        let path = dir.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &f.contents).unwrap();
+    }
+    // The workspace's lock file: the same dependency versions, already built.
+    std::fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir
+}
+
+/// `cargo clippy -D warnings` on a generated crate, in a target dir shared by these tests.
+fn clippy(dir: &Path) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo().join("target/codegen-check"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} does not compile clean:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let spec = repo().join("examples/specs/workflows.yaml");
+    assert_eq!(files(&spec, "workflows-sdk"), files(&spec, "workflows-sdk"));
+}
+
+#[test]
+fn hostile_text_stays_in_literals_and_docs() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile.yaml");
+    let generated = files(&spec, "hostile-sdk");
+    for f in generated.iter().filter(|f| f.path.ends_with(".rs")) {
+        syn::parse_file(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+        // Outside doc comments, nothing the spec wrote may appear as code.
+        let code: String = f
+            .contents
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("///") && !l.trim_start().starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for injected in ["fn injected", "Evil", "deny(warnings)", "fn main"] {
+            assert!(
+                !code.contains(injected),
+                "{}: `{injected}` outside doc comments",
+                f.path
+            );
+        }
+    }
+    let resources = &generated
+        .iter()
+        .find(|f| f.path == "src/resources.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        resources.contains("```text"),
+        "fenced blocks in descriptions are marked text"
+    );
+    clippy(&write(&generated, "hostile"));
+}
+
+#[test]
+fn bundled_and_seed_sdks_compile_clean() {
+    let mut specs = vec![(
+        repo().join("examples/specs/workflows.yaml"),
+        "workflows-sdk",
+    )];
+    let seeds = repo().join("../shared/specs/seeds");
+    if seeds.is_dir() {
+        specs.push((seeds.join("finch.json"), "finch-sdk"));
+        specs.push((seeds.join("candid.yaml"), "candid-sdk"));
+        specs.push((seeds.join("civis.json"), "civis-sdk"));
+    }
+    for (spec, name) in specs {
+        clippy(&write(&files(&spec, name), name));
+    }
+}
