@@ -4,19 +4,8 @@ use crate::GenerateArgs;
 use std::process::ExitCode;
 
 pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
-    let result = if args.spec.starts_with("http://") || args.spec.starts_with("https://") {
-        tern_spec::load_url(&args.spec)
-    } else {
-        tern_spec::load_path(&args.spec)
-    };
-    let loaded = match result {
-        Ok(l) => l,
-        Err(e) => {
-            for d in &e.diagnostics {
-                eprint!("{}", tern_spec::render(d, None));
-            }
-            return ExitCode::from(1);
-        }
+    let Ok(loaded) = crate::load_spec(&args.spec) else {
+        return ExitCode::from(1);
     };
     let (model, diagnostics) = tern_model::build(&loaded.spec);
     let errors = diagnostics

@@ -9,26 +9,8 @@ use tern_model::{ApiModel, ArgumentLocation, NamingScheme, Operation};
 use tern_spec::{Diagnostic, Spec};
 
 pub(crate) fn run(args: &InspectArgs) -> ExitCode {
-    let result = if args.spec.starts_with("http://") || args.spec.starts_with("https://") {
-        tern_spec::load_url(&args.spec)
-    } else {
-        tern_spec::load_path(&args.spec)
-    };
-    let loaded = match result {
-        Ok(l) => l,
-        Err(e) => {
-            // Only on this failure path is the file read again, to show the offending line.
-            let text = std::fs::read(&args.spec)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .ok();
-            for d in &e.diagnostics {
-                let line = text
-                    .as_deref()
-                    .and_then(|t| t.lines().nth(d.position.line.saturating_sub(1) as usize));
-                eprint!("{}", tern_spec::render(d, line));
-            }
-            return ExitCode::from(1);
-        }
+    let Ok(loaded) = crate::load_spec(&args.spec) else {
+        return ExitCode::from(1);
     };
     let (model, mut diagnostics) = tern_model::build(&loaded.spec);
     diagnostics.splice(0..0, loaded.diagnostics);

@@ -149,6 +149,28 @@ impl From<Naming> for tern_model::NamingScheme {
     }
 }
 
+/// Loads a spec from a path or an http(s) URL; on failure prints the diagnostics (with the
+/// offending source line when the file can be read) and returns `Err`.
+fn load_spec(spec: &str) -> Result<tern_spec::Loaded, ()> {
+    let result = if spec.starts_with("http://") || spec.starts_with("https://") {
+        tern_spec::load_url(spec)
+    } else {
+        tern_spec::load_path(spec)
+    };
+    result.map_err(|e| {
+        // Only on this failure path is the file read again, to show the offending line.
+        let text = std::fs::read(spec)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .ok();
+        for d in &e.diagnostics {
+            let line = text
+                .as_deref()
+                .and_then(|t| t.lines().nth(d.position.line.saturating_sub(1) as usize));
+            eprint!("{}", tern_spec::render(d, line));
+        }
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
