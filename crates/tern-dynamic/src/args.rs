@@ -3,9 +3,7 @@
 
 use crate::DynamicError;
 use serde_json::Value as Json;
-use tern_model::{
-    ApiModel, ArgumentLocation, BodyKind, Operation, ParameterLocation, ParameterStyle,
-};
+use tern_model::{ArgumentLocation, BodyKind, Operation, ParameterLocation, ParameterStyle};
 use tern_runtime::{Method, Request};
 
 /// Values for a call: positional ones in order, then named ones (snake_case or the spec's own
@@ -123,7 +121,7 @@ fn scalar(v: &Json) -> String {
 }
 
 /// Builds the request for bound values.
-pub(crate) fn request(model: &ApiModel, op: &Operation, values: &[Option<Json>]) -> Request {
+pub(crate) fn request(op: &Operation, values: &[Option<Json>]) -> Request {
     let method = Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::GET);
     let mut req = Request::new(method, op.path.clone());
     let mut body = serde_json::Map::new();
@@ -164,7 +162,6 @@ pub(crate) fn request(model: &ApiModel, op: &Operation, values: &[Option<Json>])
         .map(|c| c.kind)
         .find(|k| matches!(k, BodyKind::Json | BodyKind::Form | BodyKind::Multipart))
         .unwrap_or(BodyKind::Json);
-    let _ = model;
     match (kind, payload) {
         (BodyKind::Form, Json::Object(m)) => {
             req.form(m.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())

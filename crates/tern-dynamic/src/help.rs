@@ -2,7 +2,7 @@
 
 use tern_model::{ApiModel, ArgumentLocation, Operation};
 
-fn signature(model: &ApiModel, op: &Operation) -> String {
+fn signature(op: &Operation) -> String {
     let mut parts: Vec<String> = op
         .arguments
         .iter()
@@ -22,7 +22,6 @@ fn signature(model: &ApiModel, op: &Operation) -> String {
         parts.push("*".into());
         parts.extend(keyword);
     }
-    let _ = model;
     format!(
         "{}.{}({})",
         op.rest_name.resource,
@@ -33,7 +32,7 @@ fn signature(model: &ApiModel, op: &Operation) -> String {
 
 /// Help for one method.
 pub(crate) fn method(model: &ApiModel, op: &Operation) -> String {
-    let mut out = signature(model, op);
+    let mut out = signature(op);
     out.push_str("\n\n");
     if let Some(s) = &op.summary {
         out.push_str(&format!("  {s}\n"));
@@ -109,7 +108,7 @@ pub(crate) fn resource(model: &ApiModel, name: &str, operations: &[usize]) -> St
         let op = &model.operations[i];
         out.push_str(&format!(
             "  {}\n      {} {}",
-            signature(model, op),
+            signature(op),
             op.method,
             op.path
         ));

@@ -234,7 +234,6 @@ pub struct DynamicClientBuilder {
     retry: Option<Arc<dyn RetryPolicy>>,
     timeout: Option<Duration>,
     headers: Vec<(String, String)>,
-    http: Option<tern_runtime::header::HeaderMap>,
     cache: CacheOptions,
 }
 
@@ -322,7 +321,6 @@ impl DynamicClientBuilder {
         for (n, v) in &self.headers {
             b = b.default_header(n.clone(), v.clone());
         }
-        let _ = &self.http;
         let c = &self.credentials;
         let schemes = model
             .map(|m| m.security_schemes.as_slice())
@@ -403,10 +401,14 @@ impl DynamicClientBuilder {
 
     /// Loads (or takes from the cache) the spec and builds the client.
     pub async fn build(self) -> Result<DynamicClient, DynamicError> {
-        let source = self
-            .source
-            .clone()
-            .ok_or_else(|| DynamicError::Spec(Vec::new()))?;
+        let source = self.source.clone().ok_or_else(|| {
+            DynamicError::Spec(vec![Diagnostic::about_file(
+                tern_spec::Severity::Error,
+                "no-spec",
+                "no API description given: call spec_path, spec_url or spec_document",
+                "",
+            )])
+        })?;
         let api = cache::load(&self, &source).await?;
         let base = match &self.base_url {
             Some(b) => b.clone(),
@@ -450,7 +452,6 @@ impl DynamicClient {
             retry: None,
             timeout: None,
             headers: Vec::new(),
-            http: None,
             cache: CacheOptions::default(),
         }
     }
@@ -685,7 +686,7 @@ impl<'c> MethodRef<'c> {
                 });
             }
         }
-        let request = args::request(&self.client.api.model, op, &values);
+        let request = args::request(op, &values);
         let model = &self.client.api.model;
         let security = op.security.as_ref().unwrap_or(&model.security);
         Ok(if security.is_empty() {

@@ -310,8 +310,7 @@ fn assign_names(ops: &mut [Operation], types: &[TypeDef], tb: &mut types::TypeBu
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     for (i, op) in ops.iter_mut().enumerate() {
         if let Some(id) = &op.operation_id {
-            if let Some(first) = seen_ids.insert(id.clone(), i) {
-                let _ = first;
+            if seen_ids.insert(id.clone(), i).is_some() {
                 tb.warn(
                     "duplicate-operation-id",
                     format!("operationId `{id}` is used by more than one operation"),

@@ -200,8 +200,8 @@ impl<'s> TypeBuilder<'s> {
         }
         match v {
             Value::Object(m) => {
-                if let Some(r) = m.get("$ref") {
-                    return self.reference(file, ptr, v, r, hint, depth);
+                if m.contains_key("$ref") {
+                    return self.reference(file, ptr, v, hint, depth);
                 }
                 self.build(file, ptr, v, hint, depth)
             }
@@ -276,7 +276,6 @@ impl<'s> TypeBuilder<'s> {
         file: FileId,
         ptr: &str,
         node: &'v Value,
-        r: &Value,
         hint: &str,
         depth: usize,
     ) -> TypeRef
@@ -286,7 +285,6 @@ impl<'s> TypeBuilder<'s> {
         let Some((tfile, tptr, target)) = self.deref(file, ptr, node) else {
             return TypeRef::Any;
         };
-        let _ = r;
         let name_hint = component_key(&tptr).unwrap_or(hint).to_owned();
         let mut ty = match self.by_node.get(&(target as *const Value)) {
             Some(id) => TypeRef::Named(*id),
@@ -393,8 +391,7 @@ impl<'s> TypeBuilder<'s> {
                 Some(self.schema(file, &mptr, member, &type_name, d))
             }
             Shape::Object | Shape::Merge => {
-                let object =
-                    self.object(file, ptr, v, &type_name, d, matches!(shape, Shape::Merge));
+                let object = self.object(file, ptr, v, &type_name, d);
                 if let Some(id) = id {
                     self.types[id.0].kind = TypeKind::Object(object);
                 }
@@ -765,12 +762,10 @@ impl<'s> TypeBuilder<'s> {
         v: &'v Value,
         type_name: &str,
         depth: usize,
-        merge: bool,
     ) -> ObjectType
     where
         's: 'v,
     {
-        let _ = merge;
         let mut c = Collected::default();
         self.collect_properties(file, ptr, v, &mut c);
         let Collected {
