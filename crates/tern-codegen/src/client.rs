@@ -43,6 +43,109 @@ fn value_code(model: &ApiModel, ty: &TypeRef, value: TokenStream) -> TokenStream
     }
 }
 
+/// The item type of a paginated operation: the success body's array, or its `items` field's.
+fn page_item(model: &ApiModel, op: &Operation) -> Option<TypeRef> {
+    let p = op.pagination.as_ref()?;
+    let body = op
+        .success_response()?
+        .contents
+        .iter()
+        .find(|c| c.kind == BodyKind::Json)?
+        .ty
+        .clone()?;
+    let mut current = body;
+    for key in &p.items {
+        let object = current.object(&model.types)?;
+        current = object
+            .properties
+            .iter()
+            .find(|prop| &prop.name == key)?
+            .ty
+            .clone();
+    }
+    match current.resolve(&model.types) {
+        TypeRef::Array(inner) => Some((**inner).clone()),
+        _ => None,
+    }
+}
+
+fn string_list(v: &[String]) -> TokenStream {
+    quote!(::std::vec![#(#v.to_owned()),*])
+}
+
+fn optional_list(v: &Option<Vec<String>>) -> TokenStream {
+    match v {
+        Some(v) => {
+            let v = string_list(v);
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn optional_string(v: &Option<String>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v.to_owned())),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// `<method>_pages`: the first page, with `into_stream()` over every item.
+fn pages_method(
+    model: &ApiModel,
+    op: &Operation,
+    scheme: NamingScheme,
+    signature: &[TokenStream],
+    build: &[TokenStream],
+    body: &TokenStream,
+    security: &TokenStream,
+) -> TokenStream {
+    let (Some(p), Some(item)) = (op.pagination.as_ref(), page_item(model, op)) else {
+        return quote!();
+    };
+    let item = rust_type(model, &item, false);
+    let method = format_ident!("{}_pages", method_ident(op, scheme));
+    let path = &op.path;
+    let http = format_ident!("{}", op.method.as_str());
+    let items = string_list(&p.items);
+    let paginator = match &p.style {
+        tern_model::PaginationStyle::Offset {
+            offset_param,
+            limit_param,
+        } => {
+            let limit = optional_string(limit_param);
+            quote!(::tern_runtime::Paginator::Offset { offset_param: #offset_param.to_owned(), limit_param: #limit, items: #items })
+        }
+        tern_model::PaginationStyle::Cursor {
+            cursor_param,
+            next_cursor,
+            has_more,
+        } => {
+            let (next, more) = (optional_list(next_cursor), optional_list(has_more));
+            quote!(::tern_runtime::Paginator::Cursor { cursor_param: #cursor_param.to_owned(), next_cursor: #next, has_more: #more, items: #items })
+        }
+        tern_model::PaginationStyle::Page {
+            page_param,
+            size_param,
+        } => {
+            let size = optional_string(size_param);
+            quote!(::tern_runtime::Paginator::PageNumber { page_param: #page_param.to_owned(), size_param: #size, first_page: 1, items: #items })
+        }
+        _ => quote!(::tern_runtime::Paginator::Link { items: #items }),
+    };
+    let doc = format!(" The first page of `{}`; `into_stream()` on it yields every item, fetching pages as needed.", method_ident(op, scheme));
+    quote! {
+        #[doc = #doc]
+        pub async fn #method(&self, #(#signature),*) -> ::std::result::Result<::tern_runtime::Page<#item>, ::tern_runtime::Error> {
+            let mut request = ::tern_runtime::Request::new(::tern_runtime::Method::#http, #path);
+            #(#build)*
+            #body
+            #security
+            self.client.get_page(request, #paginator).await
+        }
+    }
+}
+
 fn operation(model: &ApiModel, op: &Operation, scheme: NamingScheme) -> (TokenStream, TokenStream) {
     let method = method_ident(op, scheme);
     let params_name = format_ident!(
@@ -257,6 +360,7 @@ fn operation(model: &ApiModel, op: &Operation, scheme: NamingScheme) -> (TokenSt
     } else {
         quote!()
     };
+    let pages_item = pages_method(model, op, scheme, &signature, &build, &body, &security);
     let method_item = quote! {
         #docs
         #deprecated
@@ -267,6 +371,7 @@ fn operation(model: &ApiModel, op: &Operation, scheme: NamingScheme) -> (TokenSt
             #security
             #send
         }
+        #pages_item
     };
     let params_item = if !has_params {
         quote!()
@@ -309,6 +414,135 @@ fn operation(model: &ApiModel, op: &Operation, scheme: NamingScheme) -> (TokenSt
         }
     };
     (method_item, params_item)
+}
+
+/// A credential method of the generated builder: its name, its item, and the environment
+/// variable suffix `from_env` reads it from.
+fn credential_method(
+    scheme: &tern_model::SecurityScheme,
+) -> Option<(&'static str, TokenStream, Option<&'static str>)> {
+    use tern_model::SecuritySchemeKind as K;
+    let tag = &scheme.name;
+    let bearer = || quote!(pub fn access_token(mut self, token: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token).for_scheme(#tag); self });
+    Some(match &scheme.kind {
+        K::Bearer { .. } | K::OpenIdConnect { .. } => {
+            ("access_token", bearer(), Some("ACCESS_TOKEN"))
+        }
+        K::ApiKey { location, param } => {
+            let loc = match location {
+                tern_model::ParameterLocation::Query => {
+                    quote!(::tern_runtime::ApiKeyLocation::Query)
+                }
+                tern_model::ParameterLocation::Cookie => {
+                    quote!(::tern_runtime::ApiKeyLocation::Cookie)
+                }
+                _ => quote!(::tern_runtime::ApiKeyLocation::Header),
+            };
+            (
+                "api_key",
+                quote!(pub fn api_key(mut self, key: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #param, key).for_scheme(#tag); self }),
+                Some("API_KEY"),
+            )
+        }
+        K::Basic => (
+            "basic_auth",
+            quote!(pub fn basic_auth(mut self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password).for_scheme(#tag); self }),
+            None,
+        ),
+        K::OAuth2 { flows } => match flows
+            .iter()
+            .find(|f| f.kind == tern_model::OAuthFlowKind::ClientCredentials)
+            .and_then(|f| f.token_url.clone())
+        {
+            Some(url) => (
+                "client_credentials",
+                quote!(pub fn client_credentials(mut self, client_id: impl ::std::convert::Into<::std::string::String>, client_secret: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self {
+                    self.inner = self.inner.oauth2_client_credentials(::tern_runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret)).for_scheme(#tag);
+                    self
+                }),
+                None,
+            ),
+            None => ("access_token", bearer(), Some("ACCESS_TOKEN")),
+        },
+        _ => return None,
+    })
+}
+
+/// The client's builder: credentials named after the spec's security schemes, and what
+/// `from_env` reads.
+fn builder(
+    model: &ApiModel,
+    opts: &Options,
+    client: &proc_macro2::Ident,
+) -> (proc_macro2::Ident, TokenStream, Vec<TokenStream>, String) {
+    let name = format_ident!("{}Builder", client);
+    let prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(opts.client_name.as_str());
+    let mut methods = Vec::new();
+    let mut from_env = Vec::new();
+    let mut env_vars = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for scheme in &model.security_schemes {
+        let Some((method, body, env)) = credential_method(scheme) else {
+            continue;
+        };
+        if !seen.insert(method) {
+            continue;
+        }
+        let doc = format!(" Authenticates with the `{}` scheme.", scheme.name);
+        methods.push(quote!(#[doc = #doc] #body));
+        if let Some(suffix) = env {
+            let var = format!("{prefix}_{suffix}");
+            let m = format_ident!("{}", method);
+            from_env.push(quote!(if let ::std::result::Result::Ok(value) = ::std::env::var(#var) { builder = builder.#m(value); }));
+            env_vars.push(format!("`{var}`"));
+        }
+        if method == "client_credentials" {
+            let (id, secret) = (
+                format!("{prefix}_CLIENT_ID"),
+                format!("{prefix}_CLIENT_SECRET"),
+            );
+            from_env.push(quote!(if let (::std::result::Result::Ok(id), ::std::result::Result::Ok(secret)) = (::std::env::var(#id), ::std::env::var(#secret)) { builder = builder.client_credentials(id, secret); }));
+            env_vars.push(format!("`{id}` and `{secret}`"));
+        }
+    }
+    let base_var = format!("{prefix}_BASE_URL");
+    from_env.push(quote!(if let ::std::result::Result::Ok(url) = ::std::env::var(#base_var) { builder = builder.base_url(url); }));
+    env_vars.push(format!("`{base_var}`"));
+    let env_doc = format!(
+        " A client configured from the environment: {}.",
+        env_vars.join(", ")
+    );
+    let doc = format!(" Configures a [`{client}`].");
+    let item = quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub struct #name {
+            inner: ::tern_runtime::ClientBuilder,
+        }
+
+        impl #name {
+            #(#methods)*
+
+            /// Uses another server.
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.inner = self.inner.base_url(url);
+                self
+            }
+
+            /// Everything else (retries, timeouts, headers, a custom HTTP client): the runtime's
+            /// builder.
+            pub fn configure(mut self, f: impl ::std::ops::FnOnce(::tern_runtime::ClientBuilder) -> ::tern_runtime::ClientBuilder) -> Self {
+                self.inner = f(self.inner);
+                self
+            }
+
+            /// Builds the client.
+            pub fn build(self) -> ::std::result::Result<#client, ::tern_runtime::Error> {
+                ::std::result::Result::Ok(#client::from_runtime(self.inner.build()?))
+            }
+        }
+    };
+    (name, item, from_env, env_doc)
 }
 
 /// `client.rs` (the client) and `resources.rs` (resources, methods and their params).
@@ -354,6 +588,7 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
             #(#params)*
         });
     }
+    let (builder, builder_item, from_env, env_doc) = builder(model, opts, &client);
     let title = format!(
         " A client for {}.",
         if model.title.is_empty() {
@@ -375,10 +610,16 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
             /// The server the API description names.
             pub const DEFAULT_BASE_URL: &'static str = #base_url;
 
-            /// Starts configuring a client for the default server (credentials, retries,
-            /// timeouts, headers: see `tern_runtime::ClientBuilder`); finish with [`Self::from_runtime`].
-            pub fn builder() -> ::tern_runtime::ClientBuilder {
-                ::tern_runtime::Client::builder(Self::DEFAULT_BASE_URL).sdk(#sdk, ::std::env!("CARGO_PKG_VERSION"))
+            /// Starts configuring a client for the default server.
+            pub fn builder() -> #builder {
+                #builder { inner: ::tern_runtime::Client::builder(Self::DEFAULT_BASE_URL).sdk(#sdk, ::std::env!("CARGO_PKG_VERSION")) }
+            }
+
+            #[doc = #env_doc]
+            pub fn from_env() -> ::std::result::Result<Self, ::tern_runtime::Error> {
+                let mut builder = Self::builder();
+                #(#from_env)*
+                builder.build()
             }
 
             /// Wraps a configured runtime client.
@@ -393,6 +634,8 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
 
             #(#accessors)*
         }
+
+        #builder_item
     };
     let resources_tokens = quote! {
         //! Resources and their methods.

@@ -90,6 +90,44 @@ fn hostile_text_stays_in_literals_and_docs() {
 }
 
 #[test]
+fn clients_follow_the_spec_security_and_pagination() {
+    let spec = repo().join("examples/specs/workflows.yaml");
+    let generated = files(&spec, "workflows-sdk");
+    let text = |path: &str| {
+        generated
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.clone())
+            .unwrap()
+    };
+    let client = text("src/client.rs");
+    assert!(
+        client.contains("pub struct WorkflowsBuilder") && client.contains("pub fn access_token("),
+        "{client}"
+    );
+    assert!(
+        client.contains("WORKFLOWS_ACCESS_TOKEN") && client.contains("pub fn from_env()"),
+        "{client}"
+    );
+    let resources = text("src/resources.rs");
+    // Page-number pagination on `list`, cursor pagination on `get_executions`.
+    assert!(
+        resources.contains("pub async fn list_pages(")
+            && resources.contains("Paginator::PageNumber"),
+        "{resources}"
+    );
+    assert!(
+        resources.contains("pub async fn get_executions_pages(")
+            && resources.contains("Paginator::Cursor"),
+        "{resources}"
+    );
+    assert!(
+        resources.contains("::tern_runtime::Page<crate::types::Execution>"),
+        "{resources}"
+    );
+}
+
+#[test]
 fn bundled_and_seed_sdks_compile_clean() {
     let mut specs = vec![(
         repo().join("examples/specs/workflows.yaml"),

@@ -125,6 +125,12 @@ impl ClientBuilder {
         }
     }
 
+    /// Uses another base URL.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
     /// Names the SDK in the User-Agent: `<name>/<version> tern-runtime/<version>`.
     pub fn sdk(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
         self.sdk = Some((name.into(), version.into()));
