@@ -211,16 +211,12 @@ async fn fetch_url(builder: &DynamicClientBuilder, url: &str) -> Result<LoadedAp
             break;
         }
         for u in pending {
-            let result = match u.scheme() {
-                "http" | "https" => client
-                    .execute(Request::get(u.to_string()))
-                    .await
-                    .map(|r| r.body.to_vec())
-                    .map_err(|e| e.to_string()),
-                other => Err(format!(
-                    "a remote document may not reference `{other}:` files"
-                )),
-            };
+            // The session only queues http(s) documents for a remote root.
+            let result = client
+                .execute(Request::get(u.to_string()))
+                .await
+                .map(|r| r.body.to_vec())
+                .map_err(|e| e.to_string());
             session.supply(&u, result);
         }
     }

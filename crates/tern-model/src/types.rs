@@ -119,6 +119,18 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
+    fn report(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        file: FileId,
+        ptr: &str,
+    ) {
+        let d = self.spec.diagnostic(severity, code, message, file, ptr);
+        self.diags.push(d);
+    }
+
     pub(crate) fn warn(
         &mut self,
         code: &'static str,
@@ -126,10 +138,7 @@ impl<'s> TypeBuilder<'s> {
         file: FileId,
         ptr: &str,
     ) {
-        let d = self
-            .spec
-            .diagnostic(Severity::Warning, code, message, file, ptr);
-        self.diags.push(d);
+        self.report(Severity::Warning, code, message, file, ptr);
     }
 
     pub(crate) fn error(
@@ -139,10 +148,7 @@ impl<'s> TypeBuilder<'s> {
         file: FileId,
         ptr: &str,
     ) {
-        let d = self
-            .spec
-            .diagnostic(Severity::Error, code, message, file, ptr);
-        self.diags.push(d);
+        self.report(Severity::Error, code, message, file, ptr);
     }
 
     /// Reserves names for every component schema, in document order, before anything else

@@ -547,6 +547,20 @@ impl LoadSession {
             if self.by_url.contains_key(&target) || self.referrers.contains_key(&target) {
                 continue;
             }
+            // A document fetched over the network may only reference other network documents:
+            // it must not make the loader read local files.
+            let remote = |u: &str| u.starts_with("http://") || u.starts_with("https://");
+            if remote(url.as_str()) && !remote(&target) {
+                let d = self.diag(
+                    Severity::Error,
+                    "unreadable-reference",
+                    format!("`{reference}`: a remote document may not reference local files"),
+                    id,
+                    &ptr,
+                );
+                self.diagnostics.push(d);
+                continue;
+            }
             if self.by_url.len() + self.pending.len() >= MAX_FILES {
                 let d = self.diag(
                     Severity::Error,
