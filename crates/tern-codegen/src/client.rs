@@ -1,453 +1,36 @@
-//! The client and its resources: one method per operation, declaring the request; the runtime
-//! executes it.
+//! The client, its builder (credentials named after the spec's security schemes, defaults
+//! from `tern.toml`) and the blocking client.
 
-use crate::types::{displays, rust_type};
-use crate::{doc_attrs, field_ident, type_ident, Options};
-use proc_macro2::TokenStream;
+use crate::resources::Node;
+use crate::{type_ident, Options};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use tern_model::{
-    ApiModel, ArgumentLocation, BodyKind, NamingScheme, Operation, ParameterLocation,
-    ParameterStyle, TypeRef,
-};
-
-fn method_ident(op: &Operation, scheme: NamingScheme) -> proc_macro2::Ident {
-    field_ident(&op.name(scheme).method)
-}
-
-/// What a method returns: the success response's JSON type, `()` for no content, the raw
-/// response for anything else.
-fn return_type(model: &ApiModel, op: &Operation) -> (TokenStream, bool) {
-    let Some(r) = op.success_response() else {
-        return (quote!(()), true);
-    };
-    if r.contents.is_empty() {
-        return (quote!(()), true);
-    }
-    match r.contents.iter().find(|c| c.kind == BodyKind::Json) {
-        Some(c) => (
-            c.ty.as_ref()
-                .map(|t| rust_type(model, t, false))
-                .unwrap_or_else(|| quote!(::serde_json::Value)),
-            true,
-        ),
-        None => (quote!(::tern_runtime::RawResponse), false),
-    }
-}
-
-/// Text for a value given by reference.
-fn value_code(model: &ApiModel, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    if displays(model, ty) {
-        quote!(#value.to_string())
-    } else {
-        quote!(::tern_runtime::to_json(#value)?.to_string())
-    }
-}
-
-/// The item type of a paginated operation: the success body's array, or its `items` field's.
-fn page_item(model: &ApiModel, op: &Operation) -> Option<TypeRef> {
-    let p = op.pagination.as_ref()?;
-    let body = op
-        .success_response()?
-        .contents
-        .iter()
-        .find(|c| c.kind == BodyKind::Json)?
-        .ty
-        .clone()?;
-    let mut current = body;
-    for key in &p.items {
-        let object = current.object(&model.types)?;
-        current = object
-            .properties
-            .iter()
-            .find(|prop| &prop.name == key)?
-            .ty
-            .clone();
-    }
-    match current.resolve(&model.types) {
-        TypeRef::Array(inner) => Some((**inner).clone()),
-        _ => None,
-    }
-}
-
-fn string_list(v: &[String]) -> TokenStream {
-    quote!(::std::vec![#(#v.to_owned()),*])
-}
-
-fn optional_list(v: &Option<Vec<String>>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = string_list(v);
-            quote!(::std::option::Option::Some(#v))
-        }
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-fn optional_string(v: &Option<String>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::std::option::Option::Some(#v.to_owned())),
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-/// `<method>_pages`: the first page, with `into_stream()` over every item.
-fn pages_method(
-    model: &ApiModel,
-    op: &Operation,
-    scheme: NamingScheme,
-    signature: &[TokenStream],
-    build: &[TokenStream],
-    body: &TokenStream,
-    security: &TokenStream,
-) -> TokenStream {
-    let (Some(p), Some(item)) = (op.pagination.as_ref(), page_item(model, op)) else {
-        return quote!();
-    };
-    let item = rust_type(model, &item, false);
-    let method = format_ident!("{}_pages", method_ident(op, scheme));
-    let path = &op.path;
-    let http = format_ident!("{}", op.method.as_str());
-    let items = string_list(&p.items);
-    let paginator = match &p.style {
-        tern_model::PaginationStyle::Offset {
-            offset_param,
-            limit_param,
-        } => {
-            let limit = optional_string(limit_param);
-            quote!(::tern_runtime::Paginator::Offset { offset_param: #offset_param.to_owned(), limit_param: #limit, items: #items })
-        }
-        tern_model::PaginationStyle::Cursor {
-            cursor_param,
-            next_cursor,
-            has_more,
-        } => {
-            let (next, more) = (optional_list(next_cursor), optional_list(has_more));
-            quote!(::tern_runtime::Paginator::Cursor { cursor_param: #cursor_param.to_owned(), next_cursor: #next, has_more: #more, items: #items })
-        }
-        tern_model::PaginationStyle::Page {
-            page_param,
-            size_param,
-        } => {
-            let size = optional_string(size_param);
-            quote!(::tern_runtime::Paginator::PageNumber { page_param: #page_param.to_owned(), size_param: #size, first_page: 1, items: #items })
-        }
-        _ => quote!(::tern_runtime::Paginator::Link { items: #items }),
-    };
-    let doc = format!(" The first page of `{}`; `into_stream()` on it yields every item, fetching pages as needed.", method_ident(op, scheme));
-    quote! {
-        #[doc = #doc]
-        pub async fn #method(&self, #(#signature),*) -> ::std::result::Result<::tern_runtime::Page<#item>, ::tern_runtime::Error> {
-            let mut request = ::tern_runtime::Request::new(::tern_runtime::Method::#http, #path);
-            #(#build)*
-            #body
-            #security
-            self.client.get_page(request, #paginator).await
-        }
-    }
-}
-
-fn operation(model: &ApiModel, op: &Operation, scheme: NamingScheme) -> (TokenStream, TokenStream) {
-    let method = method_ident(op, scheme);
-    let params_name = format_ident!(
-        "{}Params",
-        type_ident(&format!(
-            "{} {}",
-            op.name(scheme).resource,
-            op.name(scheme).method
-        ))
-    );
-    let path = &op.path;
-    let http = format_ident!("{}", op.method.as_str());
-    let (ret, json) = return_type(model, op);
-
-    let mut signature = Vec::new();
-    let mut param_fields = Vec::new();
-    let mut build = Vec::new();
-    let mut body_fields = Vec::new();
-    let body_kind = op
-        .request_body
-        .as_ref()
-        .and_then(|b| {
-            b.contents
-                .iter()
-                .map(|c| c.kind)
-                .find(|k| matches!(k, BodyKind::Json | BodyKind::Form | BodyKind::Multipart))
-        })
-        .unwrap_or(BodyKind::Json);
-    let mut whole_body = None;
-    let mut required_fields: Vec<(proc_macro2::Ident, TokenStream)> = Vec::new();
-    let mut optional_idents: Vec<proc_macro2::Ident> = Vec::new();
-    for a in &op.arguments {
-        let ident = field_ident(&a.name);
-        let ty = rust_type(model, &a.ty, false);
-        // Required arguments the spec gives a default are optional for the caller.
-        let optional = !a.positional;
-        // Path parameters are positional; every other value goes in the params struct (the
-        // required ones through its constructor).
-        let in_signature = a.positional
-            && matches!(a.location, ArgumentLocation::Parameter(i) if op.parameters[i].location == ParameterLocation::Path);
-        let access = if in_signature {
-            quote!(#ident)
-        } else {
-            quote!(params.#ident)
-        };
-        let docs = doc_attrs(a.description.as_deref());
-        if in_signature {
-            signature.push(quote!(#ident: #ty));
-        } else if optional {
-            let ty = match &a.ty {
-                TypeRef::Nullable(inner) => rust_type(model, inner, false),
-                _ => ty.clone(),
-            };
-            param_fields.push(quote!(#docs pub #ident: ::std::option::Option<#ty>,));
-        } else {
-            param_fields.push(quote!(#docs pub #ident: #ty,));
-            required_fields.push((ident.clone(), ty.clone()));
-            optional_idents.retain(|i: &proc_macro2::Ident| *i != ident);
-        }
-        if optional && !in_signature {
-            optional_idents.push(ident.clone());
-        }
-        let original = &a.original;
-        let default = a.default.as_ref().map(|d| d.to_string());
-        let statement = match a.location {
-            ArgumentLocation::Parameter(i) => {
-                let p = &op.parameters[i];
-                let name = &p.name;
-                let is_array = matches!(a.ty.resolve(&model.types), TypeRef::Array(_));
-                let one = |v: TokenStream| match p.location {
-                    ParameterLocation::Path => {
-                        let s = value_code(model, &a.ty, v);
-                        quote!(request = request.path_param(#name, #s);)
-                    }
-                    ParameterLocation::Header => {
-                        let s = value_code(model, &a.ty, v);
-                        quote!(request = request.header(#name, #s);)
-                    }
-                    ParameterLocation::Cookie => {
-                        let s = value_code(model, &a.ty, v);
-                        quote!(request = request.header("Cookie", ::std::format!("{}={}", #name, #s));)
-                    }
-                    _ if is_array && p.explode && p.style == ParameterStyle::Form => {
-                        let item_ty = match a.ty.resolve(&model.types) {
-                            TypeRef::Array(inner) => (**inner).clone(),
-                            other => other.clone(),
-                        };
-                        let s = value_code(model, &item_ty, quote!(item));
-                        quote!(for item in #v.iter() { request = request.query(#name, #s); })
-                    }
-                    _ if is_array => {
-                        let item_ty = match a.ty.resolve(&model.types) {
-                            TypeRef::Array(inner) => (**inner).clone(),
-                            other => other.clone(),
-                        };
-                        let s = value_code(model, &item_ty, quote!(item));
-                        let sep = match p.style {
-                            ParameterStyle::PipeDelimited => "|",
-                            ParameterStyle::SpaceDelimited => " ",
-                            _ => ",",
-                        };
-                        quote!(request = request.query(#name, #v.iter().map(|item| #s).collect::<::std::vec::Vec<_>>().join(#sep));)
-                    }
-                    _ => {
-                        let s = value_code(model, &a.ty, v);
-                        quote!(request = request.query(#name, #s);)
-                    }
-                };
-                if optional {
-                    let set = one(quote!(value));
-                    match &default {
-                        // A required value the spec fixes: sent unless overridden.
-                        Some(d) if a.required => {
-                            let fallback = d.trim_matches('"').to_owned();
-                            let fixed = match p.location {
-                                ParameterLocation::Header => {
-                                    quote!(request = request.header(#name, #fallback);)
-                                }
-                                ParameterLocation::Path => {
-                                    quote!(request = request.path_param(#name, #fallback);)
-                                }
-                                _ => quote!(request = request.query(#name, #fallback);),
-                            };
-                            quote!(match &#access { ::std::option::Option::Some(value) => { #set } ::std::option::Option::None => { #fixed } })
-                        }
-                        _ => quote!(if let ::std::option::Option::Some(value) = &#access { #set }),
-                    }
-                } else {
-                    let set = one(quote!(value));
-                    quote!({ let value = &#access; #set })
-                }
-            }
-            ArgumentLocation::BodyProperty => {
-                if optional {
-                    body_fields.push(quote!(if let ::std::option::Option::Some(value) = &#access { body.insert(#original.to_owned(), ::tern_runtime::to_json(value)?); }));
-                } else {
-                    body_fields.push(quote!(body.insert(#original.to_owned(), ::tern_runtime::to_json(&#access)?);));
-                }
-                quote!()
-            }
-            _ => {
-                whole_body = Some((optional, access.clone()));
-                quote!()
-            }
-        };
-        build.push(statement);
-    }
-    let body = if let Some((optional, access)) = whole_body {
-        if optional {
-            quote!(if let ::std::option::Option::Some(value) = &#access { request = request.json(value)?; })
-        } else {
-            quote!(request = request.json(&#access)?;)
-        }
-    } else if !body_fields.is_empty() {
-        let finish = match body_kind {
-            BodyKind::Form => {
-                quote!(request = request.form(body.into_iter().map(|(k, v)| (k, match v { ::serde_json::Value::String(s) => s, other => other.to_string() })).collect());)
-            }
-            BodyKind::Multipart => {
-                quote!(request = request.multipart(body.into_iter().map(|(k, v)| ::tern_runtime::Part::text(k, match v { ::serde_json::Value::String(s) => s, other => other.to_string() })).collect());)
-            }
-            _ => quote!(request = request.json_value(::serde_json::Value::Object(body));),
-        };
-        quote! {
-            let mut body = ::serde_json::Map::new();
-            #(#body_fields)*
-            #finish
-        }
-    } else {
-        quote!()
-    };
-    let has_params = !param_fields.is_empty();
-    if has_params {
-        signature.push(quote!(params: #params_name));
-    }
-    let security: Vec<TokenStream> = op
-        .security
-        .as_ref()
-        .unwrap_or(&model.security)
-        .iter()
-        .map(|r| {
-            let names = r.schemes.iter().map(|(n, _)| n.clone());
-            quote!(::std::vec![#(#names.to_owned()),*])
-        })
-        .collect();
-    let security = if security.is_empty() {
-        quote!()
-    } else {
-        quote!(request = request.security(::std::vec![#(#security),*]);)
-    };
-    let send = if json {
-        quote!(self.client.send(request).await)
-    } else {
-        quote!(self.client.execute(request).await)
-    };
-    let summary = op
-        .summary
-        .clone()
-        .unwrap_or_else(|| format!("{} {}", op.method, op.path));
-    let mut doc = format!("{summary}\n\n`{} {}`", op.method, op.path);
-    if let Some(d) = op
-        .description
-        .as_deref()
-        .filter(|d| Some(*d) != op.summary.as_deref())
-    {
-        doc.push_str("\n\n");
-        doc.push_str(d);
-    }
-    let docs = doc_attrs(Some(&doc));
-    let deprecated = if op.deprecated {
-        quote!(#[deprecated])
-    } else {
-        quote!()
-    };
-    let pages_item = pages_method(model, op, scheme, &signature, &build, &body, &security);
-    let method_item = quote! {
-        #docs
-        #deprecated
-        pub async fn #method(&self, #(#signature),*) -> ::std::result::Result<#ret, ::tern_runtime::Error> {
-            let mut request = ::tern_runtime::Request::new(::tern_runtime::Method::#http, #path);
-            #(#build)*
-            #body
-            #security
-            #send
-        }
-        #pages_item
-    };
-    let params_item = if !has_params {
-        quote!()
-    } else if required_fields.is_empty() {
-        let doc = format!(" Optional arguments of `{}`.", op.name(scheme).method);
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, Default, PartialEq)]
-            pub struct #params_name {
-                #(#param_fields)*
-            }
-        }
-    } else {
-        let doc = format!(
-            " Arguments of `{}`: required ones through [`{}::new`], optional ones as fields.",
-            op.name(scheme).method,
-            params_name
-        );
-        let (names, types): (Vec<_>, Vec<_>) = required_fields.iter().cloned().unzip();
-        // The constructor takes exactly the API's required values, however many it has.
-        let allow = if names.len() > 7 {
-            quote!(#[allow(clippy::too_many_arguments)])
-        } else {
-            quote!()
-        };
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #params_name {
-                #(#param_fields)*
-            }
-
-            impl #params_name {
-                /// The required arguments; the optional ones start unset.
-                #allow
-                pub fn new(#(#names: #types),*) -> Self {
-                    Self { #(#names,)* #(#optional_idents: ::std::option::Option::None,)* }
-                }
-            }
-        }
-    };
-    (method_item, params_item)
-}
+use tern_model::{ApiModel, BodyKind, HttpMethod};
 
 /// A credential method of the generated builder: its name, its item, and the environment
-/// variable suffix `from_env` reads it from.
-fn credential_method(
-    scheme: &tern_model::SecurityScheme,
-) -> Option<(&'static str, TokenStream, Option<&'static str>)> {
+/// variables `from_env` reads for it (`None`: not read from the environment).
+fn credential_method(scheme: &tern_model::SecurityScheme) -> Option<(&'static str, TokenStream)> {
     use tern_model::SecuritySchemeKind as K;
     let tag = &scheme.name;
-    let bearer = || quote!(pub fn access_token(mut self, token: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token).for_scheme(#tag); self });
+    let bearer = || quote!(pub fn access_token(mut self, token: impl Into<tern_runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token).for_scheme(#tag); self });
     Some(match &scheme.kind {
-        K::Bearer { .. } | K::OpenIdConnect { .. } => {
-            ("access_token", bearer(), Some("ACCESS_TOKEN"))
-        }
+        K::Bearer { .. } | K::OpenIdConnect { .. } => ("access_token", bearer()),
         K::ApiKey { location, param } => {
             let loc = match location {
-                tern_model::ParameterLocation::Query => {
-                    quote!(::tern_runtime::ApiKeyLocation::Query)
-                }
+                tern_model::ParameterLocation::Query => quote!(tern_runtime::ApiKeyLocation::Query),
                 tern_model::ParameterLocation::Cookie => {
-                    quote!(::tern_runtime::ApiKeyLocation::Cookie)
+                    quote!(tern_runtime::ApiKeyLocation::Cookie)
                 }
-                _ => quote!(::tern_runtime::ApiKeyLocation::Header),
+                _ => quote!(tern_runtime::ApiKeyLocation::Header),
             };
             (
                 "api_key",
-                quote!(pub fn api_key(mut self, key: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #param, key).for_scheme(#tag); self }),
-                Some("API_KEY"),
+                quote!(pub fn api_key(mut self, key: impl Into<tern_runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #param, key).for_scheme(#tag); self }),
             )
         }
         K::Basic => (
             "basic_auth",
-            quote!(pub fn basic_auth(mut self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password).for_scheme(#tag); self }),
-            None,
+            quote!(pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<tern_runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password).for_scheme(#tag); self }),
         ),
         K::OAuth2 { flows } => match flows
             .iter()
@@ -456,57 +39,161 @@ fn credential_method(
         {
             Some(url) => (
                 "client_credentials",
-                quote!(pub fn client_credentials(mut self, client_id: impl ::std::convert::Into<::std::string::String>, client_secret: impl ::std::convert::Into<::tern_runtime::Secret>) -> Self {
-                    self.inner = self.inner.oauth2_client_credentials(::tern_runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret)).for_scheme(#tag);
+                quote!(pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<tern_runtime::Secret>) -> Self {
+                    self.inner = self.inner.oauth2_client_credentials(tern_runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret)).for_scheme(#tag);
                     self
                 }),
-                None,
             ),
-            None => ("access_token", bearer(), Some("ACCESS_TOKEN")),
+            None => ("access_token", bearer()),
         },
         _ => return None,
     })
 }
 
-/// The client's builder: credentials named after the spec's security schemes, and what
-/// `from_env` reads.
-fn builder(
-    model: &ApiModel,
-    opts: &Options,
-    client: &proc_macro2::Ident,
-) -> (proc_macro2::Ident, TokenStream, Vec<TokenStream>, String) {
+/// An API's own token endpoint, for a client-credentials flow its security schemes do not
+/// declare (Candid's `POST /auth/v2/token`): a POST without security whose JSON or form body
+/// requires `client_id` and `client_secret` (and no other value but a grant type, scope or
+/// audience) and whose response has an `access_token`.
+fn token_endpoint(model: &ApiModel) -> Option<(String, bool)> {
+    model.operations.iter().find_map(|op| {
+        if op.method != HttpMethod::Post || !matches!(&op.security, Some(s) if s.is_empty()) {
+            return None;
+        }
+        let body = op.request_body.as_ref()?;
+        let content = body
+            .contents
+            .iter()
+            .find(|c| matches!(c.kind, BodyKind::Json | BodyKind::Form))?;
+        let object = content.ty.as_ref()?.object(&model.types)?;
+        let requires = |name: &str| {
+            object
+                .properties
+                .iter()
+                .any(|p| p.name == name && p.required)
+        };
+        // Only the credentials (an authorization-code exchange also needs a `code`).
+        let only_credentials = object.properties.iter().filter(|p| p.required).all(|p| {
+            matches!(
+                p.name.as_str(),
+                "client_id" | "client_secret" | "grant_type" | "scope" | "audience"
+            )
+        });
+        if !(requires("client_id") && requires("client_secret") && only_credentials) {
+            return None;
+        }
+        let returns_token = op
+            .success_response()?
+            .contents
+            .iter()
+            .filter_map(|c| c.ty.as_ref()?.object(&model.types))
+            .any(|o| o.properties.iter().any(|p| p.name == "access_token"));
+        returns_token.then(|| (op.path.clone(), content.kind == BodyKind::Json))
+    })
+}
+
+/// The environment variable for a credential: configured, or `<PREFIX>_<WHAT>`.
+fn env_var(configured: &Option<String>, prefix: &str, what: &str) -> String {
+    configured
+        .clone()
+        .unwrap_or_else(|| format!("{prefix}_{what}"))
+}
+
+/// The client's builder: credentials named after the spec's security schemes, what `from_env`
+/// reads, and the defaults `tern.toml` sets.
+fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStream, TokenStream) {
     let name = format_ident!("{}Builder", client);
-    let prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(opts.client_name.as_str());
+    let env = &opts.config.env;
+    let prefix = env.prefix.clone().unwrap_or_else(|| {
+        heck::ToShoutySnakeCase::to_shouty_snake_case(opts.client_name.as_str())
+    });
     let mut methods = Vec::new();
     let mut from_env = Vec::new();
     let mut env_vars = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for scheme in &model.security_schemes {
-        let Some((method, body, env)) = credential_method(scheme) else {
+        let Some((method, body)) = credential_method(scheme) else {
             continue;
         };
         if !seen.insert(method) {
             continue;
         }
         let doc = format!(" Authenticates with the `{}` scheme.", scheme.name);
-        methods.push(quote!(#[doc = #doc] #body));
-        if let Some(suffix) = env {
-            let var = format!("{prefix}_{suffix}");
+        let scheme_doc = doc_lines(scheme.description.as_deref());
+        methods.push(quote!(#[doc = #doc] #scheme_doc #body));
+        let single = match method {
+            "access_token" => Some(env_var(&env.access_token, &prefix, "ACCESS_TOKEN")),
+            "api_key" => Some(env_var(&env.api_key, &prefix, "API_KEY")),
+            _ => None,
+        };
+        if let Some(var) = single {
             let m = format_ident!("{}", method);
-            from_env.push(quote!(if let ::std::result::Result::Ok(value) = ::std::env::var(#var) { builder = builder.#m(value); }));
+            from_env.push(
+                quote!(if let Ok(value) = std::env::var(#var) { builder = builder.#m(value); }),
+            );
             env_vars.push(format!("`{var}`"));
         }
-        if method == "client_credentials" {
-            let (id, secret) = (
-                format!("{prefix}_CLIENT_ID"),
-                format!("{prefix}_CLIENT_SECRET"),
+        if method == "basic_auth" {
+            let (user, password) = (
+                env_var(&env.username, &prefix, "USERNAME"),
+                env_var(&env.password, &prefix, "PASSWORD"),
             );
-            from_env.push(quote!(if let (::std::result::Result::Ok(id), ::std::result::Result::Ok(secret)) = (::std::env::var(#id), ::std::env::var(#secret)) { builder = builder.client_credentials(id, secret); }));
-            env_vars.push(format!("`{id}` and `{secret}`"));
+            from_env.push(quote!(if let (Ok(user), Ok(password)) = (std::env::var(#user), std::env::var(#password)) { builder = builder.basic_auth(user, password); }));
+            env_vars.push(format!("`{user}` and `{password}`"));
         }
     }
-    let base_var = format!("{prefix}_BASE_URL");
-    from_env.push(quote!(if let ::std::result::Result::Ok(url) = ::std::env::var(#base_var) { builder = builder.base_url(url); }));
+    // A client-credentials flow through the API's own token endpoint.
+    let token = match &opts.config.auth.client_credentials {
+        Some(c) => Some((c.token_url.clone(), c.format.as_deref() == Some("json"))),
+        None => token_endpoint(model),
+    };
+    if let (Some((url, json)), false) = (token, seen.contains("client_credentials")) {
+        seen.insert("client_credentials");
+        let absolute = url.starts_with("http://") || url.starts_with("https://");
+        let mut settings =
+            quote!(tern_runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret));
+        if json {
+            settings = quote!(#settings.json());
+        }
+        if !absolute {
+            settings = quote!(#settings.under_base_url());
+        }
+        // The token it fetches is sent as the API's bearer credential.
+        let scheme = model
+            .security_schemes
+            .iter()
+            .find(|s| {
+                matches!(
+                    s.kind,
+                    tern_model::SecuritySchemeKind::Bearer { .. }
+                        | tern_model::SecuritySchemeKind::OAuth2 { .. }
+                )
+            })
+            .map(|s| s.name.clone());
+        let tagged = match scheme {
+            Some(tag) => quote!(.for_scheme(#tag)),
+            None => quote!(),
+        };
+        let doc = format!(" Authenticates with a client id and secret: a token is fetched from `{url}` when needed, cached until shortly before it expires, and renewed on a 401.");
+        methods.push(quote! {
+            #[doc = #doc]
+            pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<tern_runtime::Secret>) -> Self {
+                self.inner = self.inner.oauth2_client_credentials(#settings)#tagged;
+                self
+            }
+        });
+    }
+    if seen.contains("client_credentials") {
+        let (id, secret) = (
+            env_var(&env.client_id, &prefix, "CLIENT_ID"),
+            env_var(&env.client_secret, &prefix, "CLIENT_SECRET"),
+        );
+        from_env.push(quote!(if let (Ok(id), Ok(secret)) = (std::env::var(#id), std::env::var(#secret)) { builder = builder.client_credentials(id, secret); }));
+        env_vars.push(format!("`{id}` and `{secret}`"));
+    }
+    let base_var = env_var(&env.base_url, &prefix, "BASE_URL");
+    from_env.push(
+        quote!(if let Ok(url) = std::env::var(#base_var) { builder = builder.base_url(url); }),
+    );
     env_vars.push(format!("`{base_var}`"));
     let env_doc = format!(
         " A client configured from the environment: {}.",
@@ -517,37 +204,82 @@ fn builder(
         #[doc = #doc]
         #[derive(Debug)]
         pub struct #name {
-            inner: ::tern_runtime::ClientBuilder,
+            inner: tern_runtime::ClientBuilder,
         }
 
         impl #name {
             #(#methods)*
 
             /// Uses another server.
-            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.inner = self.inner.base_url(url);
                 self
             }
 
-            /// Everything else (retries, timeouts, headers, a custom HTTP client): the runtime's
-            /// builder.
-            pub fn configure(mut self, f: impl ::std::ops::FnOnce(::tern_runtime::ClientBuilder) -> ::tern_runtime::ClientBuilder) -> Self {
+            /// Sends a header with every request (overriding a default of the same name).
+            pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.inner = self.inner.default_header(name, value);
+                self
+            }
+
+            /// Retries after a failed attempt (default 2).
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.inner = self.inner.options(tern_runtime::RequestOptions::new().max_retries(retries));
+                self
+            }
+
+            /// The timeout of each attempt (default 60 s).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.inner = self.inner.timeout(timeout);
+                self
+            }
+
+            /// Sends every request through this `reqwest` client (proxies, TLS, local address).
+            pub fn http_client(mut self, client: tern_runtime::reqwest::Client) -> Self {
+                self.inner = self.inner.http_client(client);
+                self
+            }
+
+            /// Everything else (retry policy and budget, connect timeout, default query): the
+            /// runtime's builder.
+            pub fn configure(mut self, f: impl FnOnce(tern_runtime::ClientBuilder) -> tern_runtime::ClientBuilder) -> Self {
                 self.inner = f(self.inner);
                 self
             }
 
             /// Builds the client.
-            pub fn build(self) -> ::std::result::Result<#client, ::tern_runtime::Error> {
-                ::std::result::Result::Ok(#client::from_runtime(self.inner.build()?))
+            pub fn build(self) -> Result<#client, tern_runtime::Error> {
+                Ok(#client::from_runtime(self.inner.build()?))
             }
         }
     };
-    (name, item, from_env, env_doc)
+    let from_env_fn = quote! {
+        #[doc = #env_doc]
+        pub fn from_env() -> Result<Self, tern_runtime::Error> {
+            let mut builder = Self::builder();
+            #(#from_env)*
+            builder.build()
+        }
+    };
+    (name, item, from_env_fn)
 }
 
-/// `client.rs` (the client) and `resources.rs` (resources, methods and their params).
-pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenStream, TokenStream) {
-    let scheme = opts.naming;
+fn doc_lines(text: Option<&str>) -> TokenStream {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let docs = crate::doc_attrs(Some(t));
+            quote!(#[doc = ""] #docs)
+        }
+        None => quote!(),
+    }
+}
+
+/// `client.rs`: the client and its builder; `blocking.rs`: the blocking client.
+pub(crate) fn client_files(
+    model: &ApiModel,
+    opts: &Options,
+    roots: &[Node],
+) -> (TokenStream, TokenStream) {
     let client = type_ident(&opts.client_name);
     let base_url = model
         .servers
@@ -556,39 +288,49 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
         .unwrap_or_default();
     let sdk = &opts.crate_name;
     let mut accessors = Vec::new();
-    let mut resource_items = Vec::new();
-    for r in model.resources(scheme) {
-        let rname = type_ident(&r.name);
-        let accessor = field_ident(&r.name);
-        let doc = format!(" The `{}` resource.", r.name);
+    let mut blocking_accessors = Vec::new();
+    for node in roots {
+        let (module, accessor, name) = (node.module(), node.accessor(), node.struct_name());
+        let doc = format!(" The `{}` resource.", node.path.join("."));
         accessors.push(quote! {
             #[doc = #doc]
-            pub fn #accessor(&self) -> crate::resources::#rname<'_> {
-                crate::resources::#rname { client: &self.inner }
+            pub fn #accessor(&self) -> crate::resources::#module::#name<'_> {
+                crate::resources::#module::#name::new(&self.inner)
             }
         });
-        let mut methods = Vec::new();
-        let mut params = Vec::new();
-        for &i in &r.operations {
-            let (m, p) = operation(model, &model.operations[i], scheme);
-            methods.push(m);
-            params.push(p);
-        }
-        resource_items.push(quote! {
+        blocking_accessors.push(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, Copy)]
-            pub struct #rname<'c> {
-                pub(crate) client: &'c ::tern_runtime::Client,
+            pub fn #accessor(&self) -> crate::resources::#module::blocking::#name<'_> {
+                crate::resources::#module::blocking::#name::new(&self.inner)
             }
-
-            impl #rname<'_> {
-                #(#methods)*
-            }
-
-            #(#params)*
         });
     }
-    let (builder, builder_item, from_env, env_doc) = builder(model, opts, &client);
+    let (builder, builder_item, from_env) = builder(model, opts, &client);
+    let mut defaults = Vec::new();
+    for (name, value) in crate::operation::fixed_headers(model) {
+        if !opts
+            .config
+            .client
+            .headers
+            .keys()
+            .any(|n| n.eq_ignore_ascii_case(&name))
+        {
+            defaults.push(quote!(.default_header(#name, #value)));
+        }
+    }
+    for (name, value) in &opts.config.client.headers {
+        defaults.push(quote!(.default_header(#name, #value)));
+    }
+    if let Some(n) = opts.config.client.max_retries {
+        defaults.push(quote!(.options(tern_runtime::RequestOptions::new().max_retries(#n))));
+    }
+    if let Some(t) = opts.config.client.timeout_secs {
+        let millis = (t * 1000.0).round().max(0.0) as u64;
+        defaults.push(quote!(.timeout(std::time::Duration::from_millis(#millis))));
+    }
+    if let Some(h) = &opts.config.client.idempotency_header {
+        defaults.push(quote!(.idempotency_header(#h)));
+    }
     let title = format!(
         " A client for {}.",
         if model.title.is_empty() {
@@ -601,9 +343,11 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
         //! The client.
 
         #[doc = #title]
+        ///
+        /// Cheap to clone: clones share connections, credentials and the retry budget.
         #[derive(Debug, Clone)]
         pub struct #client {
-            inner: ::tern_runtime::Client,
+            inner: tern_runtime::Client,
         }
 
         impl #client {
@@ -612,23 +356,28 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
 
             /// Starts configuring a client for the default server.
             pub fn builder() -> #builder {
-                #builder { inner: ::tern_runtime::Client::builder(Self::DEFAULT_BASE_URL).sdk(#sdk, ::std::env!("CARGO_PKG_VERSION")) }
+                #builder {
+                    inner: tern_runtime::Client::builder(Self::DEFAULT_BASE_URL)
+                        .sdk(#sdk, env!("CARGO_PKG_VERSION"))
+                        #(#defaults)*
+                }
             }
 
-            #[doc = #env_doc]
-            pub fn from_env() -> ::std::result::Result<Self, ::tern_runtime::Error> {
-                let mut builder = Self::builder();
-                #(#from_env)*
-                builder.build()
-            }
+            #from_env
 
             /// Wraps a configured runtime client.
-            pub fn from_runtime(inner: ::tern_runtime::Client) -> Self {
+            pub fn from_runtime(inner: tern_runtime::Client) -> Self {
                 Self { inner }
             }
 
+            /// A cheap copy whose calls use these options (timeout, retries, extra headers,
+            /// query or body fields, idempotency key).
+            pub fn with_options(&self, options: tern_runtime::RequestOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
+            }
+
             /// The runtime client underneath.
-            pub fn runtime(&self) -> &::tern_runtime::Client {
+            pub fn runtime(&self) -> &tern_runtime::Client {
                 &self.inner
             }
 
@@ -637,9 +386,49 @@ pub(crate) fn client_and_resources(model: &ApiModel, opts: &Options) -> (TokenSt
 
         #builder_item
     };
-    let resources_tokens = quote! {
-        //! Resources and their methods.
-        #(#resource_items)*
+    let blocking_doc = format!(" A blocking client for {}: the same resources and methods as [`crate::{client}`], without `.await`.", if model.title.is_empty() { "the API" } else { &model.title });
+    let from_env_doc =
+        format!(" A client configured from the environment, as [`crate::{client}::from_env`].");
+    let blocking_tokens = quote! {
+        //! The blocking client (cargo feature `blocking`). Do not use it inside an async runtime.
+
+        #[doc = #blocking_doc]
+        #[derive(Debug, Clone)]
+        pub struct #client {
+            inner: tern_runtime::blocking::Client,
+        }
+
+        impl From<crate::#client> for #client {
+            fn from(client: crate::#client) -> Self {
+                Self { inner: client.runtime().clone().into() }
+            }
+        }
+
+        impl #client {
+            /// Starts configuring a client; finish with `build_blocking()`.
+            pub fn builder() -> crate::#builder {
+                crate::#client::builder()
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> Result<Self, tern_runtime::Error> {
+                crate::#client::from_env().map(Self::from)
+            }
+
+            /// A cheap copy whose calls use these options.
+            pub fn with_options(&self, options: tern_runtime::RequestOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
+            }
+
+            #(#blocking_accessors)*
+        }
+
+        impl crate::#builder {
+            /// Builds a blocking client.
+            pub fn build_blocking(self) -> Result<#client, tern_runtime::Error> {
+                self.build().map(#client::from)
+            }
+        }
     };
-    (client_tokens, resources_tokens)
+    (client_tokens, blocking_tokens)
 }

@@ -1,9 +1,11 @@
 //! # tern-codegen — the model as a Rust SDK crate
 //!
-//! Turns an [`ApiModel`] into the files of a Cargo crate: typed models (`types.rs`), a client
-//! with one accessor per resource (`client.rs`), one method per operation (`resources.rs`),
-//! `Cargo.toml` and `README.md`. Generated code *declares* requests; `tern-runtime` executes
-//! them, so generated crates stay small.
+//! Turns an [`ApiModel`] (and an optional `tern.toml`, see [`Config`]) into the files of a Cargo
+//! crate: typed models (`types.rs`), a client and its builder (`client.rs`), a blocking client
+//! (`blocking.rs`, cargo feature), one module per resource with one method per operation
+//! (`resources/…`), `Cargo.toml`, `README.md` (compiled as the crate's doctests) and an
+//! example. Generated code *declares* requests; `tern-runtime` executes them, so generated
+//! crates stay small.
 //!
 //! **Owns:** the shape of generated SDKs.
 //! **Must not:** read files or specs (it gets a model), or let spec text become code: every
@@ -14,7 +16,16 @@
 //! Output is deterministic: the same model gives byte-identical files.
 
 mod client;
+mod config;
+mod operation;
+mod readme;
+mod resources;
 mod types;
+
+pub use config::{
+    AuthConfig, ClientConfig, ClientCredentialsConfig, Config, ConfigError, EnvConfig,
+    OperationConfig, PackageConfig, PaginationConfig, PaginationTable,
+};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -32,6 +43,10 @@ pub struct Options {
     pub naming: NamingScheme,
     /// The `tern-runtime` dependency line: a path (inside this workspace) or a version.
     pub runtime: RuntimeDependency,
+    /// The crate's version.
+    pub version: String,
+    /// `tern.toml`: names, pagination, auth and client defaults.
+    pub config: Config,
 }
 
 /// Where generated crates get `tern-runtime` from.
@@ -53,7 +68,31 @@ impl Options {
             client_name: tern_model::naming::pascal_ident(base),
             naming: NamingScheme::Rest,
             runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned()),
+            version: "0.1.0".to_owned(),
+            config: Config::default(),
         }
+    }
+
+    /// Options from a `tern.toml`: its crate and client names and naming scheme, falling
+    /// back to `crate_name`.
+    pub fn with_config(crate_name: &str, config: Config) -> Options {
+        let name = config
+            .package
+            .name
+            .clone()
+            .unwrap_or_else(|| crate_name.to_owned());
+        let mut opts = Options::new(&name);
+        if let Some(client) = &config.package.client {
+            opts.client_name = tern_model::naming::pascal_ident(client);
+        }
+        if let Some(naming) = config.naming() {
+            opts.naming = naming;
+        }
+        if let Some(v) = &config.package.version {
+            opts.version = v.clone();
+        }
+        opts.config = config;
+        opts
     }
 }
 
@@ -115,10 +154,56 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
 
 fn render(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => spaced(&prettyplease::unparse(&file)),
         // Unreachable for tokens built here; keep the output inspectable rather than panic.
         Err(e) => format!("// tern-codegen could not format this file: {e}\n{tokens}\n"),
     }
+}
+
+/// Blank lines between items, as people write them (prettyplease prints items back to back):
+/// after a module's docs and `use` lines, and between an item's end and the next item.
+fn spaced(code: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "#![",
+        "pub ",
+        "pub(",
+        "fn ",
+        "impl",
+        "mod ",
+        "struct ",
+        "enum ",
+        "type ",
+        "const ",
+        "use ",
+        "async fn ",
+    ];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (p, l) = (prev.trim_start(), line.trim_start());
+            let starts_item = ITEM_STARTS.iter().any(|s| l.starts_with(s));
+            let same_level = indent(prev) == indent(line);
+            let blank = !l.is_empty()
+                && same_level
+                && ((p.starts_with("//!") && !l.starts_with("//!"))
+                    || (p.starts_with("use ") && !l.starts_with("use "))
+                    || (starts_item && (p == "}" || p == "};"))
+                    || (starts_item
+                        && p.ends_with(';')
+                        && !l.starts_with(p.split(' ').next().unwrap_or_default())));
+            if blank {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 fn cargo_toml(model: &ApiModel, opts: &Options) -> String {
@@ -135,80 +220,99 @@ fn cargo_toml(model: &ApiModel, opts: &Options) -> String {
         }
     );
     format!(
-        "[package]\nname = {:?}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {:?}\npublish = false\n\n[dependencies]\n{runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n",
-        opts.crate_name, description
+        r#"[package]
+name = {name:?}
+version = {version:?}
+edition = "2021"
+description = {description:?}
+publish = false
+
+[features]
+# A blocking client with the same resources and methods (`{krate}::blocking`).
+blocking = ["tern-runtime/blocking"]
+
+[dependencies]
+{runtime}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+
+[dev-dependencies]
+futures-util = {{ version = "0.3", default-features = false }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+
+# A crate of its own, even when generated inside another workspace.
+[workspace]
+"#,
+        name = opts.crate_name,
+        version = opts.version,
+        krate = opts.crate_name.replace('-', "_"),
     )
 }
 
-fn readme(model: &ApiModel, opts: &Options) -> String {
-    let krate = opts.crate_name.replace('-', "_");
-    let client = &opts.client_name;
-    let first = model.resources(opts.naming).into_iter().next();
-    let example = first
-        .and_then(|r| {
-            r.operations
-                .iter()
-                .map(|&i| &model.operations[i])
-                .find(|op| op.arguments.iter().all(|a| !a.positional))
-                .map(|op| (r.name.clone(), op))
+/// A generated method as a caller writes it: for tools that write code against a generated
+/// crate (examples, tests, documentation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MethodCall {
+    /// Index into [`ApiModel::operations`].
+    pub operation: usize,
+    /// The call from the client: `hris().directory().list_individuals`.
+    pub chain: String,
+    /// The params struct's path from the crate root (`resources::hris::directory::ListIndividualsParams`).
+    pub params: Option<String>,
+    /// Indexes into the operation's arguments passed positionally, in order.
+    pub positional: Vec<usize>,
+    /// Indexes of the arguments the params struct's `new` takes, in order.
+    pub required: Vec<usize>,
+    /// Optional arguments: index and field name.
+    pub optional: Vec<(usize, String)>,
+    /// Whether a `<method>_pages` twin exists.
+    pub paginated: bool,
+}
+
+/// Every method [`generate`] writes for this model and these options.
+pub fn method_calls(model: &ApiModel, opts: &Options) -> Vec<MethodCall> {
+    let roots = resources::tree(model, opts.naming, &opts.config);
+    let mut files = Vec::new();
+    let mut calls = Vec::new();
+    resources::files(model, &roots, &mut files, &mut calls);
+    calls
+        .into_iter()
+        .map(|c| MethodCall {
+            operation: c.op,
+            chain: c.chain,
+            params: c.params.map(|(p, _)| p),
+            positional: c.arguments.0,
+            required: c.arguments.1,
+            optional: c.arguments.2,
+            paginated: c.paginated,
         })
-        .map(|(resource, op)| {
-            let name = op.name(opts.naming);
-            let has_params = op.arguments.iter().any(|a| !a.positional);
-            let params = if has_params {
-                format!(
-                    "{krate}::resources::{}Params::default()",
-                    tern_model::naming::pascal_ident(&format!("{} {}", name.resource, name.method))
-                )
-            } else {
-                String::new()
-            };
-            format!(
-                "let result = client.{}().{}({params}).await?;\nprintln!(\"{{result:?}}\");",
-                tern_model::naming::snake_ident(&resource),
-                name.method
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "# {}\n\nA typed Rust client for {} {}, generated by Tern.\n\n## Usage\n\n```rust,no_run\n# async fn run() -> Result<(), tern_runtime::Error> {{\nuse {krate}::{client};\n\nlet client = {client}::from_env()?;\n{example}\n# Ok(()) }}\n```\n\nEvery call returns `Result<_, tern_runtime::Error>`; retries, timeouts, authentication and\npagination are `tern-runtime`'s: see its documentation.\n",
-        opts.crate_name,
-        if model.title.is_empty() { "the API" } else { &model.title },
-        model.version
-    )
+        .collect()
 }
 
 /// Generates the crate's files.
 pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
-    let title = if model.title.is_empty() {
-        "the API".to_owned()
-    } else {
-        format!("{} {}", model.title, model.version)
-    };
-    let heading = format!(" # {}", opts.crate_name);
-    let line = format!(" A typed client for {title}, generated by Tern: see the README.");
     let client = type_ident(&opts.client_name);
+    let builder = quote::format_ident!("{}Builder", client);
     let lib = quote! {
-        #![doc = #heading]
-        #![doc = ""]
-        #![doc = #line]
+        #![doc = include_str!("../README.md")]
+        #![warn(missing_docs)]
 
+        #[cfg(feature = "blocking")]
+        pub mod blocking;
         mod client;
         pub mod resources;
         pub mod types;
 
-        pub use client::#client;
-        pub use tern_runtime::{Error, RequestOptions};
+        pub use client::{#client, #builder};
+        pub use tern_runtime::{Error, Page, RequestOptions};
     };
-    let (client_tokens, resources_tokens) = client::client_and_resources(model, opts);
-    vec![
+    let roots = resources::tree(model, opts.naming, &opts.config);
+    let (client_tokens, blocking_tokens) = client::client_files(model, opts, &roots);
+    let mut out = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
             contents: cargo_toml(model, opts),
-        },
-        GeneratedFile {
-            path: "README.md".into(),
-            contents: readme(model, opts),
         },
         GeneratedFile {
             path: "src/lib.rs".into(),
@@ -219,12 +323,25 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
             contents: render(client_tokens),
         },
         GeneratedFile {
-            path: "src/resources.rs".into(),
-            contents: render(resources_tokens),
+            path: "src/blocking.rs".into(),
+            contents: render(blocking_tokens),
         },
-        GeneratedFile {
-            path: "src/types.rs".into(),
-            contents: render(types::all(model)),
-        },
-    ]
+    ];
+    let mut calls = Vec::new();
+    resources::files(model, &roots, &mut out, &mut calls);
+    out.push(GeneratedFile {
+        path: "src/types.rs".into(),
+        contents: render(types::all(model)),
+    });
+    let (readme, example) = readme::readme_and_example(model, opts, &calls);
+    out.push(GeneratedFile {
+        path: "README.md".into(),
+        contents: readme,
+    });
+    out.push(GeneratedFile {
+        path: "examples/quickstart.rs".into(),
+        contents: example,
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
 }

@@ -1,5 +1,6 @@
 //! Named types → Rust items: structs (unknown fields kept), string enums with an `Unknown`
-//! fallback, untagged unions with an `Unknown` fallback, and aliases.
+//! fallback, unions (tagged by their discriminator, else untagged) with an `Unknown` fallback,
+//! and aliases.
 
 use crate::{doc_attrs, field_ident, type_ident};
 use proc_macro2::TokenStream;
@@ -9,38 +10,125 @@ use tern_model::{
     AdditionalProperties, ApiModel, IntegerFormat, NumberFormat, TypeDef, TypeKind, TypeRef,
 };
 
+/// How a module spells paths: the API's types (`types::X` outside `types.rs`) and the standard
+/// names, which are written short unless a generated item of the same name shadows them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Paths {
+    /// Outside `types.rs`: API types as `types::X`.
+    pub(crate) types_prefix: bool,
+    /// Standard names that an item of the module shadows.
+    pub(crate) shadowed: HashSet<String>,
+}
+
+/// Standard names a generated item could shadow.
+const STD_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "BTreeMap",
+    "Serialize",
+    "Deserialize",
+];
+
+impl Paths {
+    /// Paths for `types.rs`, whose items are the model's types.
+    pub(crate) fn for_types(model: &ApiModel) -> Paths {
+        let names: HashSet<String> = model
+            .types
+            .iter()
+            .map(|d| type_ident(&d.name).to_string())
+            .collect();
+        Paths {
+            types_prefix: false,
+            shadowed: STD_NAMES
+                .iter()
+                .filter(|n| names.contains(**n))
+                .map(|n| (*n).to_owned())
+                .collect(),
+        }
+    }
+
+    /// Paths for resource modules (which never shadow standard names).
+    pub(crate) fn for_resources() -> Paths {
+        Paths {
+            types_prefix: true,
+            shadowed: HashSet::new(),
+        }
+    }
+
+    /// A standard name: short, or by its full path when shadowed.
+    pub(crate) fn std(&self, name: &str) -> TokenStream {
+        let full = match name {
+            "Option" => "::std::option",
+            "Some" | "None" => "::std::option::Option",
+            "Result" => "::std::result",
+            "Ok" | "Err" => "::std::result::Result",
+            "String" => "::std::string",
+            "Vec" => "::std::vec",
+            "Box" => "::std::boxed",
+            "BTreeMap" => "::std::collections",
+            "Serialize" | "Deserialize" => "::serde",
+            _ => "",
+        };
+        let ident = format_ident!("{}", name);
+        if !self.shadowed.contains(name) {
+            return quote!(#ident);
+        }
+        let path: syn::Path = match syn::parse_str(&format!("{full}::{name}")) {
+            Ok(p) => p,
+            Err(_) => return quote!(#ident),
+        };
+        quote!(#path)
+    }
+}
+
 /// The Rust type for a type expression. `boxed`: wrap recursive named types in a `Box`.
-pub(crate) fn rust_type(model: &ApiModel, t: &TypeRef, boxed: bool) -> TokenStream {
+pub(crate) fn rust_type(model: &ApiModel, t: &TypeRef, boxed: bool, paths: &Paths) -> TokenStream {
     match t {
-        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Bool => quote!(bool),
         TypeRef::Integer(IntegerFormat::Int32) => quote!(i32),
         TypeRef::Integer(_) => quote!(i64),
         TypeRef::Number(NumberFormat::Float) => quote!(f32),
         TypeRef::Number(_) => quote!(f64),
-        TypeRef::String(_) => quote!(::std::string::String),
+        TypeRef::String(_) => paths.std("String"),
         TypeRef::Array(inner) => {
-            let inner = rust_type(model, inner, false);
-            quote!(::std::vec::Vec<#inner>)
+            let inner = rust_type(model, inner, false, paths);
+            let vec = paths.std("Vec");
+            quote!(#vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(model, inner, false);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            let inner = rust_type(model, inner, false, paths);
+            let (map, string) = (paths.std("BTreeMap"), paths.std("String"));
+            quote!(#map<#string, #inner>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = rust_type(model, inner, boxed);
-            quote!(::std::option::Option<#inner>)
+            let inner = rust_type(model, inner, boxed, paths);
+            let option = paths.std("Option");
+            quote!(#option<#inner>)
         }
         TypeRef::Named(id) => {
             let def = model.type_def(*id);
             let name = type_ident(&def.name);
-            if boxed && def.recursive {
-                quote!(::std::boxed::Box<crate::types::#name>)
+            let path = if paths.types_prefix {
+                quote!(types::#name)
             } else {
-                quote!(crate::types::#name)
+                quote!(#name)
+            };
+            if boxed && def.recursive {
+                let b = paths.std("Box");
+                quote!(#b<#path>)
+            } else {
+                path
             }
         }
-        _ => quote!(::serde_json::Value),
+        _ => quote!(serde_json::Value),
     }
 }
 
@@ -57,8 +145,14 @@ pub(crate) fn displays(model: &ApiModel, t: &TypeRef) -> bool {
     }
 }
 
-fn object(model: &ApiModel, def: &TypeDef, o: &tern_model::ObjectType) -> TokenStream {
+fn object(
+    model: &ApiModel,
+    def: &TypeDef,
+    o: &tern_model::ObjectType,
+    paths: &Paths,
+) -> TokenStream {
     let name = type_ident(&def.name);
+    let option = paths.std("Option");
     let mut used: HashSet<String> = HashSet::new();
     let mut fields = Vec::new();
     for p in &o.properties {
@@ -71,18 +165,30 @@ fn object(model: &ApiModel, def: &TypeDef, o: &tern_model::ObjectType) -> TokenS
             TypeRef::Nullable(inner) => inner.as_ref(),
             other => other,
         };
-        let base = rust_type(model, inner, true);
+        let base = rust_type(model, inner, true, paths);
         let ty = if nullable_or_optional {
-            quote!(::std::option::Option<#base>)
+            quote!(#option<#base>)
         } else {
             base
         };
         let wire = &p.name;
-        let docs = doc_attrs(p.description.as_deref());
+        let docs = field_docs(p.description.as_deref(), wire);
+        let rename = if ident == wire {
+            quote!()
+        } else {
+            quote!(rename = #wire,)
+        };
         let serde = if !p.required {
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+            let skip = if paths.shadowed.contains("Option") {
+                "::std::option::Option::is_none"
+            } else {
+                "Option::is_none"
+            };
+            quote!(#[serde(#rename default, skip_serializing_if = #skip)])
         } else if nullable_or_optional {
-            quote!(#[serde(rename = #wire, default)])
+            quote!(#[serde(#rename default)])
+        } else if rename.is_empty() {
+            quote!()
         } else {
             quote!(#[serde(rename = #wire)])
         };
@@ -92,26 +198,28 @@ fn object(model: &ApiModel, def: &TypeDef, o: &tern_model::ObjectType) -> TokenS
     while used.contains(&extra.to_string()) {
         extra = format_ident!("{}_", extra);
     }
+    let (map, string) = (paths.std("BTreeMap"), paths.std("String"));
     let extra_field = match &o.additional {
         AdditionalProperties::Forbidden => quote!(),
         AdditionalProperties::Typed(t) => {
-            let t = rust_type(model, t, false);
+            let t = rust_type(model, t, false, paths);
             quote! {
                 /// Other members, as the schema's `additionalProperties` allows.
                 #[serde(flatten)]
-                pub #extra: ::std::collections::BTreeMap<::std::string::String, #t>,
+                pub #extra: #map<#string, #t>,
             }
         }
         _ => quote! {
             /// Members this SDK does not know (kept, and sent back on serialisation).
             #[serde(flatten)]
-            pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            pub #extra: serde_json::Map<#string, serde_json::Value>,
         },
     };
-    let docs = doc_attrs(def.description.as_deref().or(def.title.as_deref()));
+    let docs = type_docs(def);
+    let (ser, de) = (paths.std("Serialize"), paths.std("Deserialize"));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #ser, #de)]
         pub struct #name {
             #(#fields)*
             #extra_field
@@ -119,7 +227,35 @@ fn object(model: &ApiModel, def: &TypeDef, o: &tern_model::ObjectType) -> TokenS
     }
 }
 
-fn string_enum(def: &TypeDef, values: &[tern_spec::Value]) -> TokenStream {
+/// A field's docs: the spec's description, or its wire name.
+fn field_docs(description: Option<&str>, wire: &str) -> TokenStream {
+    match description.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => doc_attrs(Some(d)),
+        None => {
+            let doc = format!(" `{wire}`.");
+            quote!(#[doc = #doc])
+        }
+    }
+}
+
+/// A type's docs: description, title, or where it comes from.
+fn type_docs(def: &TypeDef) -> TokenStream {
+    match def
+        .description
+        .as_deref()
+        .or(def.title.as_deref())
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => doc_attrs(Some(d)),
+        None => {
+            let doc = format!(" `{}` in the API description.", def.name);
+            quote!(#[doc = #doc])
+        }
+    }
+}
+
+fn string_enum(def: &TypeDef, values: &[tern_spec::Value], paths: &Paths) -> TokenStream {
     let name = type_ident(&def.name);
     let mut used = HashSet::new();
     let mut variants = Vec::new();
@@ -136,15 +272,16 @@ fn string_enum(def: &TypeDef, values: &[tern_spec::Value]) -> TokenStream {
         variants.push(ident);
         wires.push(wire);
     }
-    let docs = doc_attrs(def.description.as_deref().or(def.title.as_deref()));
+    let docs = type_docs(def);
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+    let (string, result, ok) = (paths.std("String"), paths.std("Result"), paths.std("Ok"));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this SDK does not know yet (the server may add values).
-            Unknown(::std::string::String),
+            Unknown(#string),
         }
 
         impl #name {
@@ -157,22 +294,22 @@ fn string_enum(def: &TypeDef, values: &[tern_spec::Value]) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(match value.as_str() {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <#string as serde::Deserialize>::deserialize(deserializer)?;
+                #ok(match value.as_str() {
                     #( #wires => Self::#variants, )*
                     _ => Self::Unknown(value),
                 })
@@ -181,9 +318,10 @@ fn string_enum(def: &TypeDef, values: &[tern_spec::Value]) -> TokenStream {
     }
 }
 
-fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType) -> TokenStream {
+fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Paths) -> TokenStream {
     let name = type_ident(&def.name);
     let mut used = HashSet::new();
+    let mut idents = Vec::new();
     let mut variants = Vec::new();
     for v in &u.variants {
         let mut ident = type_ident(&v.name);
@@ -196,60 +334,141 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType) -> TokenStr
         // Struct alternatives are boxed: an enum is as large as its largest variant.
         let ty = match &v.ty {
             TypeRef::Named(id) if matches!(model.type_def(*id).kind, TypeKind::Object(_)) => {
-                let name = type_ident(&model.type_def(*id).name);
-                quote!(::std::boxed::Box<crate::types::#name>)
+                let inner = rust_type(model, &v.ty, false, paths);
+                let b = paths.std("Box");
+                quote!(#b<#inner>)
             }
-            other => rust_type(model, other, true),
+            other => rust_type(model, other, true, paths),
         };
-        variants.push(quote!(#ident(#ty)));
+        let doc = match &v.ty {
+            TypeRef::Named(id) => format!(" A [`{}`].", type_ident(&model.type_def(*id).name)),
+            _ => " One of the alternatives.".to_owned(),
+        };
+        variants.push(quote!(#[doc = #doc] #ident(#ty)));
+        idents.push(ident);
     }
-    let docs = doc_attrs(def.description.as_deref().or(def.title.as_deref()));
+    let docs = type_docs(def);
+    let (ser, de) = (paths.std("Serialize"), paths.std("Deserialize"));
+    let Some(disc) = u.discriminator.as_ref().filter(|d| !d.mapping.is_empty()) else {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #ser, #de)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #variants, )*
+                /// A value matching none of the alternatives (kept as JSON).
+                Unknown(serde_json::Value),
+            }
+        };
+    };
+    // Tagged: the discriminator picks the alternative; an unknown tag is kept as JSON.
+    let property = &disc.property;
+    let mut arms = Vec::new();
+    for (i, ident) in idents.iter().enumerate() {
+        let tags: Vec<&String> = disc
+            .mapping
+            .iter()
+            .filter(|(_, v)| *v == i)
+            .map(|(t, _)| t)
+            .collect();
+        if tags.is_empty() {
+            continue;
+        }
+        arms.push(quote!(#(#tags)|* => serde_json::from_value(value).map(Self::#ident).map_err(serde::de::Error::custom),));
+    }
+    let (result, ok) = (paths.std("Result"), paths.std("Ok"));
+    let doc = format!(" Tagged by `{property}`.");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[doc = ""]
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #ser)]
         #[serde(untagged)]
         pub enum #name {
-            #( #[doc = " One of the alternatives."] #variants, )*
-            /// A value matching none of the alternatives (kept as JSON).
-            Unknown(::serde_json::Value),
+            #( #variants, )*
+            /// A value whose tag this SDK does not know (kept as JSON).
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                match tag.as_str() {
+                    #(#arms)*
+                    _ => #ok(Self::Unknown(value)),
+                }
+            }
         }
     }
 }
 
-/// Every named type of the model.
+/// Every named type of the model: `types.rs`.
 pub(crate) fn all(model: &ApiModel) -> TokenStream {
-    let items = model.types.iter().map(|def| match &def.kind {
-        TypeKind::Object(o) => object(model, def, o),
-        TypeKind::Enum(e) if is_string_enum(def) => string_enum(def, &e.values),
+    let paths = Paths::for_types(model);
+    let items: Vec<TokenStream> = model
+        .types
+        .iter()
+        .map(|def| item(model, def, &paths))
+        .collect();
+    let body = quote!(#(#items)*);
+    let text = body.to_string();
+    let mut uses = Vec::new();
+    let mut serde_names = Vec::new();
+    // Derives read `…, PartialEq, Serialize, Deserialize)`; import what they use.
+    for (n, pattern) in [
+        ("Deserialize", "Serialize , Deserialize"),
+        ("Serialize", "PartialEq , Serialize"),
+    ] {
+        if !paths.shadowed.contains(n) && text.contains(pattern) {
+            serde_names.push(format_ident!("{}", n));
+        }
+    }
+    if !serde_names.is_empty() {
+        uses.push(quote!(use serde::{#(#serde_names),*};));
+    }
+    if !paths.shadowed.contains("BTreeMap") && text.contains("BTreeMap <") {
+        uses.push(quote!(
+            use std::collections::BTreeMap;
+        ));
+    }
+    quote! {
+        //! The API's data types.
+        #(#uses)*
+        #body
+    }
+}
+
+fn item(model: &ApiModel, def: &TypeDef, paths: &Paths) -> TokenStream {
+    match &def.kind {
+        TypeKind::Object(o) => object(model, def, o, paths),
+        TypeKind::Enum(e) if is_string_enum(def) => string_enum(def, &e.values, paths),
         TypeKind::Enum(e) => {
             let name = type_ident(&def.name);
-            let base = rust_type(model, &e.base, false);
-            let docs = doc_attrs(def.description.as_deref());
+            let base = rust_type(model, &e.base, false, paths);
+            let docs = type_docs(def);
             quote!(#docs pub type #name = #base;)
         }
-        TypeKind::Union(u) => union(model, def, u),
+        TypeKind::Union(u) => union(model, def, u, paths),
         TypeKind::Alias(t) if def.recursive => {
             // `type Node = Vec<Node>` is illegal in Rust: a recursive alias is a newtype.
             let name = type_ident(&def.name);
-            let target = rust_type(model, t, false);
-            let docs = doc_attrs(def.description.as_deref().or(def.title.as_deref()));
+            let target = rust_type(model, t, false, paths);
+            let docs = type_docs(def);
+            let (ser, de) = (paths.std("Serialize"), paths.std("Deserialize"));
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #ser, #de)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
         }
         TypeKind::Alias(t) => {
             let name = type_ident(&def.name);
-            let target = rust_type(model, t, false);
-            let docs = doc_attrs(def.description.as_deref().or(def.title.as_deref()));
+            let target = rust_type(model, t, false, paths);
+            let docs = type_docs(def);
             quote!(#docs pub type #name = #target;)
         }
         _ => quote!(),
-    });
-    quote! {
-        //! The API's data types.
-        #(#items)*
     }
 }

@@ -733,9 +733,11 @@ impl<'c> MethodRef<'c> {
             PaginationStyle::Offset {
                 offset_param,
                 limit_param,
+                total,
             } => Paginator::Offset {
                 offset_param: offset_param.clone(),
                 limit_param: limit_param.clone(),
+                total: total.clone(),
                 items,
             },
             PaginationStyle::Cursor {

@@ -789,6 +789,13 @@ pub struct Pagination {
     pub items: Vec<String>,
 }
 
+impl Pagination {
+    /// A strategy and the path to the items (for configuration that overrides detection).
+    pub fn new(style: PaginationStyle, items: Vec<String>) -> Pagination {
+        Pagination { style, items }
+    }
+}
+
 /// Pagination strategies.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -799,6 +806,9 @@ pub enum PaginationStyle {
         offset_param: String,
         /// e.g. `limit`.
         limit_param: Option<String>,
+        /// Path to the total number of items across pages, when the response gives it: paging
+        /// stops there.
+        total: Option<Vec<String>>,
     },
     /// A cursor query parameter fed from a response field.
     Cursor {

@@ -83,6 +83,32 @@ const ITEM_FIELDS: &[&str] = &[
     "objects", "rows",
 ];
 
+/// Fields giving the total number of items across pages.
+const TOTAL_FIELDS: &[&str] = &[
+    "total",
+    "total_count",
+    "totalcount",
+    "total_results",
+    "totalresults",
+    "total_items",
+    "totalitems",
+    "total_size",
+];
+
+/// The path to the total item count: a total field, or `count` beside `offset` in a paging
+/// object (Finch's `paging: {count, offset}`).
+fn find_total(types: &[TypeDef], obj: &ObjectType) -> Option<Vec<String>> {
+    if let Some(path) = find_field(types, obj, TOTAL_FIELDS) {
+        return Some(path);
+    }
+    obj.properties.iter().find_map(|p| {
+        let inner = object_of(types, &p.ty)?;
+        let has = |n: &str| inner.properties.iter().any(|q| norm(&q.name) == n);
+        (CURSOR_CONTAINERS.contains(&norm(&p.name).as_str()) && has("offset") && has("count"))
+            .then(|| vec![p.name.clone(), "count".to_owned()])
+    })
+}
+
 fn norm(s: &str) -> String {
     s.to_ascii_lowercase().replace('-', "_")
 }
@@ -186,6 +212,7 @@ pub(crate) fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
             style: PaginationStyle::Offset {
                 offset_param,
                 limit_param: size_param,
+                total: object.and_then(|o| find_total(types, o)),
             },
             items,
         });

@@ -70,6 +70,9 @@ pub(crate) struct TypeBuilder<'s> {
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) types: Vec<TypeDef>,
     by_node: HashMap<*const Value, TypeId>,
+    /// Named types whose schema admits `null`: every reference to them is nullable, not just
+    /// the first one built.
+    nullable_types: HashSet<TypeId>,
     names: HashSet<String>,
     component_names: HashMap<*const Value, String>,
     warned_formats: HashSet<String>,
@@ -111,6 +114,7 @@ impl<'s> TypeBuilder<'s> {
             diags: Vec::new(),
             types: Vec::new(),
             by_node: HashMap::new(),
+            nullable_types: HashSet::new(),
             names: HashSet::new(),
             component_names: HashMap::new(),
             warned_formats: HashSet::new(),
@@ -293,6 +297,9 @@ impl<'s> TypeBuilder<'s> {
         };
         let name_hint = component_key(&tptr).unwrap_or(hint).to_owned();
         let mut ty = match self.by_node.get(&(target as *const Value)) {
+            Some(id) if self.nullable_types.contains(id) => {
+                TypeRef::Nullable(Box::new(TypeRef::Named(*id)))
+            }
             Some(id) => TypeRef::Named(*id),
             None => self.schema(tfile, &tptr, target, &name_hint, depth + 1),
         };
@@ -352,7 +359,11 @@ impl<'s> TypeBuilder<'s> {
         's: 'v,
     {
         if let Some(id) = self.by_node.get(&(v as *const Value)) {
-            return TypeRef::Named(*id);
+            return if self.nullable_types.contains(id) {
+                TypeRef::Nullable(Box::new(TypeRef::Named(*id)))
+            } else {
+                TypeRef::Named(*id)
+            };
         }
         let is_component = self.component_names.contains_key(&(v as *const Value));
         let (shape, nullable) = self.classify(file, ptr, v);
@@ -365,6 +376,9 @@ impl<'s> TypeBuilder<'s> {
                 | Shape::PrimitiveUnion(..)
         );
         let id = (named || is_component).then(|| self.new_type(v, hint, file, ptr));
+        if let (Some(id), true) = (id, nullable) {
+            self.nullable_types.insert(id);
+        }
         let type_name = id
             .map(|id| self.types[id.0].name.clone())
             .unwrap_or_else(|| hint.to_owned());

@@ -559,7 +559,9 @@ fn pagination_is_recognised() {
         Some((
             PaginationStyle::Offset {
                 offset_param: "offset".into(),
-                limit_param: Some("limit".into())
+                limit_param: Some("limit".into()),
+                // Finch's `paging: {count, offset}`: the total.
+                total: Some(vec!["paging".into(), "count".into()])
             },
             vec!["individuals".into()]
         ))

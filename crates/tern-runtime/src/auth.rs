@@ -122,6 +122,10 @@ pub struct OAuth2ClientCredentials {
     pub format: TokenRequestFormat,
     /// Tokens are renewed this long before they expire.
     pub refresh_margin: Duration,
+    /// `token_url` is a path under the client's base URL, joined as request paths are
+    /// (`/auth/v2/token` under `https://x.com/api` is `https://x.com/api/auth/v2/token`): an
+    /// API's own token endpoint.
+    pub under_base_url: bool,
 }
 
 impl fmt::Debug for OAuth2ClientCredentials {
@@ -132,6 +136,7 @@ impl fmt::Debug for OAuth2ClientCredentials {
             .field("client_secret", &self.client_secret)
             .field("scopes", &self.scopes)
             .field("format", &self.format)
+            .field("under_base_url", &self.under_base_url)
             .finish()
     }
 }
@@ -150,7 +155,14 @@ impl OAuth2ClientCredentials {
             scopes: Vec::new(),
             format: TokenRequestFormat::Form,
             refresh_margin: Duration::from_secs(30),
+            under_base_url: false,
         }
+    }
+
+    /// Reads `token_url` as a path under the client's base URL, like a request path.
+    pub fn under_base_url(mut self) -> Self {
+        self.under_base_url = true;
+        self
     }
 
     /// Sends the credentials as JSON instead of a form.
@@ -201,11 +213,18 @@ impl OAuth2Provider {
     async fn fetch(&self) -> Result<CachedToken, Error> {
         // A relative token URL is resolved against the base URL as URLs are (RFC 3986), as
         // OpenAPI specifies: `/auth/token` under `https://api.x.com/v1` is at the origin's root.
-        let url =
+        let url = if self.settings.under_base_url {
+            format!(
+                "{}/{}",
+                self.base_url.trim_end_matches('/'),
+                self.settings.token_url.trim_start_matches('/')
+            )
+        } else {
             match url::Url::parse(&self.base_url).and_then(|b| b.join(&self.settings.token_url)) {
                 Ok(u) => u.to_string(),
                 Err(_) => self.settings.token_url.clone(),
-            };
+            }
+        };
         let s = &self.settings;
         let mut req = self
             .http

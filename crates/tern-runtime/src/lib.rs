@@ -49,7 +49,7 @@
 //! use futures_util::StreamExt;
 //! use tern_runtime::{Paginator, Request};
 //!
-//! let paginator = Paginator::Offset { offset_param: "offset".into(), limit_param: Some("limit".into()), items: vec!["individuals".into()] };
+//! let paginator = Paginator::Offset { offset_param: "offset".into(), limit_param: Some("limit".into()), total: None, items: vec!["individuals".into()] };
 //! let page = client.get_page::<serde_json::Value>(Request::get("/employer/directory").query("limit", 100), paginator).await?;
 //! let mut all = page.into_stream();
 //! while let Some(item) = all.next().await {
@@ -78,7 +78,7 @@ pub use error::{ApiError, DecodeError, Error, RequestInfo};
 pub use execute::{RawResponse, Response, StreamResponse};
 pub use pagination::{next_link, Page, PageInfo, Paginator};
 pub use request::{Body, Part, Request, RequestOptions};
-pub use reqwest::{header, Method, StatusCode};
+pub use reqwest::{self, header, Method, StatusCode};
 pub use retry::{
     server_wait, CivisRetry, DefaultRetry, NoRetry, Outcome, RetryBudget, RetryContext,
     RetryDecision, RetryPolicy, Sleeper, TokioSleeper,

@@ -19,6 +19,9 @@ pub enum Paginator {
         offset_param: String,
         /// e.g. `limit`, when the API has one.
         limit_param: Option<String>,
+        /// Path to the total number of items, when the response gives it: no page is asked
+        /// for past it.
+        total: Option<Vec<String>>,
         /// Path of keys to the items array (empty = the body is the array).
         items: Vec<String>,
     },
@@ -149,6 +152,7 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             Paginator::Offset {
                 offset_param,
                 limit_param,
+                total,
                 ..
             } => {
                 let offset: u64 = request
@@ -159,7 +163,13 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                     .as_deref()
                     .and_then(|l| request.query_value(l))
                     .and_then(|v| v.parse().ok());
-                let more = count > 0 && limit.is_none_or(|l| count >= l);
+                let total = total
+                    .as_deref()
+                    .and_then(|t| at(&body, t))
+                    .and_then(serde_json::Value::as_u64);
+                let more = count > 0
+                    && limit.is_none_or(|l| count >= l)
+                    && total.is_none_or(|t| offset + (count as u64) < t);
                 more.then(|| {
                     let next = offset + count as u64;
                     (

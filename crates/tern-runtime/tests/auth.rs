@@ -243,3 +243,34 @@ async fn a_failing_token_endpoint_is_a_credentials_error() {
     assert!(matches!(source.as_deref(), Some(Error::BadRequest(_))));
     assert!(!format!("{err:?}").contains("wrong-secret"));
 }
+
+#[tokio::test]
+async fn oauth_token_path_under_the_base_url() {
+    // An API's own token endpoint (Candid's `/auth/v2/token` under `…/api`) is joined to the
+    // base URL as request paths are, not resolved against the origin.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/auth/v2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "tok-under", "expires_in": 3600})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/x"))
+        .and(header("authorization", "Bearer tok-under"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let (b, _) = support::builder(&format!("{}/api", server.uri()));
+    let client = b
+        .oauth2_client_credentials(
+            OAuth2ClientCredentials::new("/auth/v2/token", "id", "s")
+                .json()
+                .under_base_url(),
+        )
+        .build()
+        .unwrap();
+    let response = client.execute(Request::get("/x")).await.unwrap();
+    assert_eq!(response.status.as_u16(), 200);
+}

@@ -98,6 +98,7 @@ fn cases() -> Vec<(Request, Paginator, usize)> {
             Paginator::Offset {
                 offset_param: "offset".into(),
                 limit_param: Some("limit".into()),
+                total: None,
                 items: vec!["individuals".into()],
             },
             3,
@@ -227,4 +228,38 @@ async fn a_page_that_does_not_decode_names_the_item() {
         panic!()
     };
     assert_eq!(d.path, "data[1].id");
+}
+
+#[tokio::test]
+async fn offset_paging_stops_at_the_total() {
+    // Finch's `paging: {count, offset}`: `count` is the total, so no page is asked for past it
+    // — even from a server that never sends an empty page.
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/directory"))
+        .respond_with(|r: &wiremock::Request| {
+            let offset: usize = q(r, "offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let items: Vec<_> = (offset..5).take(2).map(|i| json!({"id": i})).collect();
+            ResponseTemplate::new(200).set_body_json(
+                json!({"paging": {"count": 5, "offset": offset}, "individuals": items}),
+            )
+        })
+        .mount(&server)
+        .await;
+    let client = tern_runtime::Client::builder(server.uri()).build().unwrap();
+    let paginator = Paginator::Offset {
+        offset_param: "offset".into(),
+        limit_param: None,
+        total: Some(vec!["paging".into(), "count".into()]),
+        items: vec!["individuals".into()],
+    };
+    let page = client
+        .get_page::<Item>(Request::get("/directory"), paginator)
+        .await
+        .unwrap();
+    let all: Vec<Item> = page.into_stream().map(|i| i.unwrap()).collect().await;
+    assert_eq!(
+        all.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3, 4]
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }

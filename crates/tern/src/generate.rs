@@ -17,6 +17,30 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     if errors + warnings > 0 {
         eprintln!("{errors} error(s), {warnings} warning(s) in the spec (see `tern inspect`)");
     }
+    let config = match &args.config {
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", path.display());
+                    return ExitCode::from(1);
+                }
+            };
+            let file = path.display().to_string();
+            let checked = tern_codegen::Config::parse(&text, &file)
+                .and_then(|c| c.check(&model, &text, &file).map(|()| c));
+            match checked {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => tern_codegen::Config::default(),
+    };
+    let mut model = model;
+    config.apply(&mut model);
     let name = args.name.clone().unwrap_or_else(|| {
         let base = tern_model::naming::snake_ident(if model.title.is_empty() {
             "api"
@@ -26,11 +50,23 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         .replace('_', "-");
         format!("{base}-sdk")
     });
-    let mut opts = tern_codegen::Options::new(&name);
-    opts.naming = args.naming.into();
-    if let Some(p) = &args.runtime_path {
-        opts.runtime = tern_codegen::RuntimeDependency::Path(p.clone());
+    let configured_name = config.package.name.is_some() && args.name.is_none();
+    let mut opts = tern_codegen::Options::with_config(&name, config);
+    if !configured_name {
+        opts.crate_name = name.clone();
     }
+    if let Some(n) = args.naming {
+        opts.naming = n.into();
+    }
+    match &args.runtime_path {
+        Some(p) => opts.runtime = tern_codegen::RuntimeDependency::Path(p.clone()),
+        None => {
+            if let Some(p) = workspace_runtime(&args.output) {
+                opts.runtime = tern_codegen::RuntimeDependency::Path(p);
+            }
+        }
+    }
+    let name = opts.crate_name.clone();
     for file in tern_codegen::generate(&model, &opts) {
         let path = args.output.join(&file.path);
         if let Some(dir) = path.parent() {
@@ -46,4 +82,19 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     }
     eprintln!("wrote crate `{name}` to {}", args.output.display());
     ExitCode::SUCCESS
+}
+
+/// `tern-runtime`'s directory, relative to `output`, when `output` lies inside the Tern
+/// workspace.
+fn workspace_runtime(output: &std::path::Path) -> Option<String> {
+    let _ = std::fs::create_dir_all(output);
+    let output = output.canonicalize().ok()?;
+    let mut up = std::path::PathBuf::new();
+    for dir in output.ancestors() {
+        if dir.join("crates/tern-runtime/Cargo.toml").is_file() {
+            return Some(up.join("crates/tern-runtime").display().to_string());
+        }
+        up.push("..");
+    }
+    None
 }

@@ -46,10 +46,15 @@ struct GenerateArgs {
     /// The crate's name (default: from the API title, `<title>-sdk`).
     #[arg(long)]
     name: Option<String>,
-    /// How endpoints become method names.
-    #[arg(long, value_enum, default_value_t = Naming::Rest)]
-    naming: Naming,
-    /// Depend on tern-runtime at this path instead of the published version.
+    /// How endpoints become method names (default: the config's, else `rest`).
+    #[arg(long, value_enum)]
+    naming: Option<Naming>,
+    /// A `tern.toml`: crate and client names, resource and method names, pagination, auth,
+    /// default headers, environment variables, retry and timeout defaults.
+    #[arg(long)]
+    config: Option<std::path::PathBuf>,
+    /// Depend on tern-runtime at this path instead of the published version (default: by
+    /// path when DIR is inside the Tern workspace).
     #[arg(long)]
     runtime_path: Option<String>,
 }

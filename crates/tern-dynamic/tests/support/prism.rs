@@ -30,6 +30,12 @@ pub fn seed(name: &str) -> Option<PathBuf> {
 
 /// `None` (test skipped) when Prism is not installed, except on CI, where it must be.
 pub fn start(spec: &Path) -> Option<Prism> {
+    start_with(spec, &[])
+}
+
+/// As [`start`], with more arguments for `prism mock` (`--dynamic`: responses generated from
+/// the schemas rather than taken from the spec's examples).
+pub fn start_with(spec: &Path, args: &[&str]) -> Option<Prism> {
     let bin = std::env::var_os("TERN_PRISM")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".tools/prism/node_modules/.bin/prism"));
@@ -49,6 +55,7 @@ pub fn start(spec: &Path) -> Option<Prism> {
         .port();
     let child = Command::new(&bin)
         .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .args(args)
         .arg(spec)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

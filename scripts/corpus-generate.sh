@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Generates an SDK crate for every API description under ../shared/specs and runs
+# `cargo check --all-targets --all-features` on each (one shared target dir), printing a
+# table — generate ok, check ok, errors, warnings, generation and check times — and a summary.
+#
+#   scripts/corpus-generate.sh            # every document
+#   scripts/corpus-generate.sh github     # documents whose path contains "github"
+#
+# Generated crates land in target/corpus-sdks/, their build output in target/corpus-check/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+filter="${1:-}"
+specs_dir=../shared/specs
+[ -d "$specs_dir" ] || { echo "no $specs_dir" >&2; exit 1; }
+
+cargo build --release --quiet -p tern || exit 1
+out=target/corpus-sdks
+mkdir -p "$out"
+export CARGO_TARGET_DIR="$PWD/target/corpus-check"
+runtime="$PWD/crates/tern-runtime"
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+total=0 generated=0 checked=0 clean=0
+printf '| spec | generate | check | errors | warnings | generate (s) | check (s) |\n'
+printf '|---|---|---|---:|---:|---:|---:|\n'
+while IFS= read -r spec; do
+  rel="${spec#"$specs_dir"/}"
+  case "$rel" in *"$filter"*) ;; *) continue ;; esac
+  total=$((total + 1))
+  name="c-$(printf '%s' "$rel" | tr 'A-Z' 'a-z' | sed 's/\.[a-z]*$//; s/[^a-z0-9]/-/g')"
+  dir="$out/$name"
+  rm -rf "$dir"
+  t0=$(now)
+  if target/release/tern generate "$spec" -o "$dir" --name "$name" --runtime-path "$runtime" \
+      >/dev/null 2>"$dir.generate.log"; then
+    gen=ok; generated=$((generated + 1))
+  else
+    gen=FAIL
+  fi
+  t1=$(now)
+  check=- errors=- warnings=- check_time=-
+  if [ "$gen" = ok ]; then
+    cp Cargo.lock "$dir/"
+    t2=$(now)
+    if (cd "$dir" && cargo check --quiet --all-targets --all-features --message-format short) \
+        >"$dir.check.log" 2>&1; then
+      check=ok; checked=$((checked + 1))
+    else
+      check=FAIL
+    fi
+    check_time=$(secs "$t2" "$(now)")
+    errors=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: error' "$dir.check.log")
+    warnings=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: warning' "$dir.check.log")
+    if [ "$check" = ok ] && [ "$warnings" = 0 ]; then clean=$((clean + 1)); fi
+  fi
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$rel" "$gen" "$check" "$errors" "$warnings" \
+    "$(secs "$t0" "$t1")" "$check_time"
+done < <(find "$specs_dir" -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) | sort)
+
+echo
+echo "documents: $total, generated: $generated, checked: $checked, clean (0 errors, 0 warnings): $clean"
+[ "$total" -gt 0 ] && awk -v c="$clean" -v t="$total" 'BEGIN { printf "clean: %.1f%%\n", 100 * c / t }'
+[ "$generated" = "$total" ]
