@@ -153,11 +153,35 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
 }
 
 fn render(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    match syn::parse2::<syn::File>(tokens) {
         Ok(file) => spaced(&prettyplease::unparse(&file)),
         // Unreachable for tokens built here; keep the output inspectable rather than panic.
-        Err(e) => format!("// tern-codegen could not format this file: {e}\n{tokens}\n"),
+        Err(e) => format!("compile_error!(\"tern-codegen could not format this file: {e}\");\n"),
     }
+}
+
+/// Inserts `use` lines after a rendered module's leading `//!` docs.
+fn with_uses(rendered: String, uses: &[&str]) -> String {
+    if uses.is_empty() {
+        return rendered;
+    }
+    let mut out = String::with_capacity(rendered.len() + 128);
+    let mut lines = rendered.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next_if(|l| l.starts_with("//!")) {
+        out.push_str(line);
+    }
+    out.push('\n');
+    for u in uses {
+        out.push_str(u);
+        out.push('\n');
+    }
+    for line in lines {
+        if out.ends_with("\n\n") && line == "\n" {
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// Blank lines between items, as people write them (prettyplease prints items back to back):
@@ -290,6 +314,87 @@ pub fn method_calls(model: &ApiModel, opts: &Options) -> Vec<MethodCall> {
         .collect()
 }
 
+/// One unit of rendering work.
+enum Job {
+    /// `model.types[start..end]`.
+    Types(usize, usize),
+    /// A top-level resource and everything under it.
+    Resource(usize),
+}
+
+/// What a job produced.
+enum Rendered {
+    Types(String),
+    Resource(Vec<GeneratedFile>, Vec<resources::Call>),
+}
+
+/// Renders the types (in chunks) and the resources on every core. Token streams are not
+/// `Send`, so each job builds its own tokens and hands back text; results are put back in
+/// job order, so the output does not depend on scheduling.
+fn render_in_parallel(
+    model: &ApiModel,
+    roots: &[resources::Node],
+) -> (Vec<GeneratedFile>, Vec<resources::Call>, String) {
+    let headers = operation::fixed_headers(model);
+    let mut jobs: Vec<Job> = (0..model.types.len())
+        .step_by(types::CHUNK)
+        .map(|start| Job::Types(start, (start + types::CHUNK).min(model.types.len())))
+        .collect();
+    jobs.extend((0..roots.len()).map(Job::Resource));
+    let run = |job: &Job| match job {
+        Job::Types(start, end) => Rendered::Types(types::render_chunk(model, *start..*end)),
+        Job::Resource(i) => {
+            let (files, calls) = resources::root_files(model, &roots[*i], &headers);
+            Rendered::Resource(files, calls)
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len().max(1));
+    let mut results: Vec<Option<Rendered>> = if workers <= 1 {
+        jobs.iter().map(|j| Some(run(j))).collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: Vec<Vec<(usize, Rendered)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(i) else { break };
+                            mine.push((i, run(job)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut results: Vec<Option<Rendered>> = jobs.iter().map(|_| None).collect();
+        for (i, r) in done.into_iter().flatten() {
+            results[i] = Some(r);
+        }
+        results
+    };
+    let (mut files, mut calls, mut chunks) = (Vec::new(), Vec::new(), Vec::new());
+    for (job, result) in jobs.iter().zip(results.iter_mut()) {
+        // A job whose thread panicked renders again here, so that the panic surfaces.
+        let result = result.take().unwrap_or_else(|| run(job));
+        match result {
+            Rendered::Types(text) => chunks.push(text),
+            Rendered::Resource(f, c) => {
+                files.extend(f);
+                calls.extend(c);
+            }
+        }
+    }
+    (files, calls, types::assemble(model, &chunks))
+}
+
 /// Generates the crate's files.
 pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     let client = type_ident(&opts.client_name);
@@ -326,12 +431,13 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
             path: "src/blocking.rs".into(),
             contents: render(blocking_tokens),
         },
+        resources::mod_rs(&roots),
     ];
-    let mut calls = Vec::new();
-    resources::files(model, &roots, &mut out, &mut calls);
+    let (files, calls, types) = render_in_parallel(model, &roots);
+    out.extend(files);
     out.push(GeneratedFile {
         path: "src/types.rs".into(),
-        contents: render(types::all(model)),
+        contents: types,
     });
     let (readme, example) = readme::readme_and_example(model, opts, &calls);
     out.push(GeneratedFile {

@@ -253,8 +253,13 @@ fn argument_statement(
         }
     };
     if !optional {
-        let set = one(quote!(value));
-        return quote!({ let value = &#access; #set });
+        // Positional values are already `&str` or `Copy` display types; fields are borrowed.
+        let positional = !access.to_string().starts_with("params");
+        return if positional && displays(model, &a.ty) {
+            one(access.clone())
+        } else {
+            one(quote!(&#access))
+        };
     }
     let set = one(quote!(value));
     match &a.default {
@@ -278,6 +283,98 @@ fn argument_statement(
         }
         _ => quote!(if let Some(value) = &#access { #set }),
     }
+}
+
+/// `<Method>ErrorBody`: the error bodies an operation declares (JSON schemas of non-2xx
+/// responses), decoded from an [`Error`] by status — exact codes first, then ranges, then
+/// `default`.
+fn error_bodies(
+    model: &ApiModel,
+    op: &Operation,
+    method: &Ident,
+    used: &mut std::collections::HashSet<String>,
+    paths: &Paths,
+) -> Option<TokenStream> {
+    use tern_model::StatusCode;
+    let mut declared: Vec<(&StatusCode, Option<&str>, TokenStream)> = Vec::new();
+    for r in &op.responses {
+        let is_error = match r.status {
+            StatusCode::Code(c) => c >= 400,
+            StatusCode::Range(d) => d >= 4,
+            StatusCode::Default => true,
+            _ => false,
+        };
+        let json = r.contents.iter().find(|c| c.kind == BodyKind::Json);
+        if let (true, Some(ty)) = (is_error, json.and_then(|c| c.ty.as_ref())) {
+            declared.push((
+                &r.status,
+                r.description.as_deref(),
+                rust_type(model, ty, false, paths),
+            ));
+        }
+    }
+    if declared.is_empty() {
+        return None;
+    }
+    let mut name = format_ident!("{}ErrorBody", type_ident(&method.to_string()));
+    while !used.insert(name.to_string()) {
+        name = format_ident!("{}_", name);
+    }
+    let mut variants = Vec::new();
+    let mut exact = Vec::new();
+    let mut ranges = Vec::new();
+    let mut fallback = quote!(None);
+    for (status, description, ty) in &declared {
+        let variant = match status {
+            StatusCode::Code(c) => format_ident!("Status{}", c),
+            StatusCode::Range(d) => format_ident!("Status{}xx", d),
+            _ => format_ident!("Other"),
+        };
+        let doc = format!(
+            " `{status}`{}",
+            description
+                .map(|d| format!(": {}", d.lines().next().unwrap_or_default().trim()))
+                .unwrap_or_default()
+        );
+        variants.push(quote!(#[doc = #doc] #variant(#ty),));
+        let decode = quote!(api.decode().ok().map(Self::#variant));
+        match status {
+            StatusCode::Code(c) => {
+                let c = proc_macro2::Literal::u16_unsuffixed(*c);
+                exact.push(quote!(#c => #decode,));
+            }
+            StatusCode::Range(d) => {
+                let (lo, hi) = (
+                    proc_macro2::Literal::u16_unsuffixed(u16::from(*d) * 100),
+                    proc_macro2::Literal::u16_unsuffixed(u16::from(*d) * 100 + 99),
+                );
+                ranges.push(quote!(#lo..=#hi => #decode,));
+            }
+            _ => fallback = decode,
+        }
+    }
+    let doc = format!(" The error bodies `{method}` declares, by status.");
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The body of `error` as the API declares it for its status; `None` for errors
+            /// without a response, other statuses, or bodies that do not match.
+            pub fn from_error(error: &Error) -> Option<Self> {
+                let api = error.api_error()?;
+                match api.status.as_u16() {
+                    #(#exact)*
+                    #(#ranges)*
+                    _ => #fallback,
+                }
+            }
+        }
+    })
 }
 
 /// The items of one operation. `method` is its name within its resource; `used` the module's
@@ -536,8 +633,13 @@ pub(crate) fn operation(
             #send
         }
     };
+    // The blocking twin: the summary and the endpoint; the description is on the async method.
+    let short_docs = doc_attrs(Some(&format!(
+        "{summary}\n\n`{} {}` (blocking; see the async method for the full description)",
+        op.method, op.path
+    )));
     let mut blocking = quote! {
-        #docs
+        #short_docs
         #deprecated
         pub fn #method(&self, #(#blocking_signature),*) -> Result<#ret_blocking, Error> {
             #send_blocking
@@ -577,6 +679,9 @@ pub(crate) fn operation(
                 self.client.get_page(super::#request, super::#paginator_fn())
             }
         };
+    }
+    if let Some(errors) = error_bodies(model, op, method, used, &paths) {
+        items = quote!(#items #errors);
     }
     if has_params {
         let doc = if required.is_empty() {

@@ -215,6 +215,31 @@ pub(crate) fn files(
     }
 }
 
+/// `resources/mod.rs`.
+pub(crate) fn mod_rs(roots: &[Node]) -> GeneratedFile {
+    let modules: Vec<Ident> = roots.iter().map(Node::module).collect();
+    let mod_rs = quote! {
+        //! The API's resources, one module each; reach them from the client
+        //! (`client.<resource>()`).
+        #(pub mod #modules;)*
+    };
+    GeneratedFile {
+        path: "src/resources/mod.rs".into(),
+        contents: crate::render(mod_rs),
+    }
+}
+
+/// The files of one top-level resource and everything under it, with its methods.
+pub(crate) fn root_files(
+    model: &ApiModel,
+    root: &Node,
+    headers: &[(String, String)],
+) -> (Vec<GeneratedFile>, Vec<Call>) {
+    let (mut out, mut calls) = (Vec::new(), Vec::new());
+    node_files(model, root, &mut out, &mut calls, headers);
+    (out, calls)
+}
+
 fn node_files(
     model: &ApiModel,
     node: &Node,
@@ -278,31 +303,6 @@ fn node_files(
         });
     }
     let has_ops = !node.operations.is_empty();
-    let body = quote!(#(#methods)* #(#items)*);
-    let text = body.to_string();
-    let uses_types = text.contains("types ::");
-    let mut imports = Vec::new();
-    if text.contains("BTreeMap <") {
-        imports.push(quote!(
-            use std::collections::BTreeMap;
-        ));
-    }
-    if uses_types {
-        imports.push(quote!(
-            use crate::types;
-        ));
-    }
-    if has_ops {
-        if paginated {
-            imports.push(quote!(
-                use tern_runtime::{Error, Method, Page, Paginator, Request};
-            ));
-        } else {
-            imports.push(quote!(
-                use tern_runtime::{Error, Method, Request};
-            ));
-        }
-    }
     let blocking_use = if has_ops {
         quote!(
             use super::*;
@@ -315,7 +315,6 @@ fn node_files(
     let module_doc = format!(" The `{dotted}` resource.");
     let tokens = quote! {
         #![doc = #module_doc]
-        #(#imports)*
 
         #(#child_modules)*
 
@@ -365,9 +364,25 @@ fn node_files(
         .map(ToString::to_string)
         .collect();
     let file = format!("src/resources/{}.rs", segments.join("/"));
+    // Imports, as the rendered code needs them (spec text never reaches these lines).
+    let rendered = crate::render(tokens);
+    let mut uses = Vec::new();
+    if rendered.contains("BTreeMap<") {
+        uses.push("use std::collections::BTreeMap;");
+    }
+    if rendered.contains("types::") {
+        uses.push("use crate::types;");
+    }
+    if has_ops {
+        uses.push(if paginated {
+            "use tern_runtime::{Error, Method, Page, Paginator, Request};"
+        } else {
+            "use tern_runtime::{Error, Method, Request};"
+        });
+    }
     out.push(GeneratedFile {
         path: file,
-        contents: crate::render(tokens),
+        contents: crate::with_uses(rendered, &uses),
     });
     for child in &node.children {
         node_files(model, child, out, calls, headers);

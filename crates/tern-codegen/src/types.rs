@@ -160,13 +160,18 @@ fn object(
         while !used.insert(ident.to_string()) {
             ident = format_ident!("{}_", ident);
         }
-        let nullable_or_optional = !p.required || matches!(p.ty, TypeRef::Nullable(_));
+        let nullable = matches!(p.ty, TypeRef::Nullable(_));
+        let nullable_or_optional = !p.required || nullable;
         let inner = match &p.ty {
             TypeRef::Nullable(inner) => inner.as_ref(),
             other => other,
         };
         let base = rust_type(model, inner, true, paths);
-        let ty = if nullable_or_optional {
+        // Optional and nullable: absent, `null` and a value stay distinct.
+        let double = !p.required && nullable;
+        let ty = if double {
+            quote!(#option<#option<#base>>)
+        } else if nullable_or_optional {
             quote!(#option<#base>)
         } else {
             base
@@ -184,7 +189,11 @@ fn object(
             } else {
                 "Option::is_none"
             };
-            quote!(#[serde(#rename default, skip_serializing_if = #skip)])
+            if double {
+                quote!(#[serde(#rename default, skip_serializing_if = #skip, deserialize_with = "tern_runtime::nullable::deserialize")])
+            } else {
+                quote!(#[serde(#rename default, skip_serializing_if = #skip)])
+            }
         } else if nullable_or_optional {
             quote!(#[serde(#rename default)])
         } else if rename.is_empty() {
@@ -403,40 +412,48 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Pat
     }
 }
 
-/// Every named type of the model: `types.rs`.
-pub(crate) fn all(model: &ApiModel) -> TokenStream {
+/// Types per rendering job: `types.rs` is rendered in chunks, in parallel.
+pub(crate) const CHUNK: usize = 150;
+
+/// The rendered items of `model.types[range]`.
+pub(crate) fn render_chunk(model: &ApiModel, range: std::ops::Range<usize>) -> String {
     let paths = Paths::for_types(model);
-    let items: Vec<TokenStream> = model
-        .types
+    let items = model.types[range]
         .iter()
-        .map(|def| item(model, def, &paths))
-        .collect();
-    let body = quote!(#(#items)*);
-    let text = body.to_string();
-    let mut uses = Vec::new();
+        .map(|def| item(model, def, &paths));
+    crate::render(quote!(#(#items)*))
+}
+
+/// `types.rs` from its rendered chunks: the module docs, the imports the items use, the items.
+pub(crate) fn assemble(model: &ApiModel, chunks: &[String]) -> String {
+    let paths = Paths::for_types(model);
+    let used = |pattern: &str| chunks.iter().any(|c| c.contains(pattern));
     let mut serde_names = Vec::new();
     // Derives read `…, PartialEq, Serialize, Deserialize)`; import what they use.
     for (n, pattern) in [
-        ("Deserialize", "Serialize , Deserialize"),
-        ("Serialize", "PartialEq , Serialize"),
+        ("Deserialize", "Serialize, Deserialize"),
+        ("Serialize", "PartialEq, Serialize"),
     ] {
-        if !paths.shadowed.contains(n) && text.contains(pattern) {
-            serde_names.push(format_ident!("{}", n));
+        if !paths.shadowed.contains(n) && used(pattern) {
+            serde_names.push(n);
         }
     }
-    if !serde_names.is_empty() {
-        uses.push(quote!(use serde::{#(#serde_names),*};));
+    let mut out = String::from("//! The API's data types.\n\n");
+    let mut uses = Vec::new();
+    match serde_names.as_slice() {
+        [] => {}
+        [one] => uses.push(format!("use serde::{one};")),
+        many => uses.push(format!("use serde::{{{}}};", many.join(", "))),
     }
-    if !paths.shadowed.contains("BTreeMap") && text.contains("BTreeMap <") {
-        uses.push(quote!(
-            use std::collections::BTreeMap;
-        ));
+    if !paths.shadowed.contains("BTreeMap") && used("BTreeMap<") {
+        uses.push("use std::collections::BTreeMap;".to_owned());
     }
-    quote! {
-        //! The API's data types.
-        #(#uses)*
-        #body
+    if !uses.is_empty() {
+        out.push_str(&uses.join("\n"));
+        out.push_str("\n\n");
     }
+    out.push_str(&chunks.join("\n"));
+    out
 }
 
 fn item(model: &ApiModel, def: &TypeDef, paths: &Paths) -> TokenStream {

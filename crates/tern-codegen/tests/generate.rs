@@ -143,10 +143,17 @@ fn clients_follow_the_spec_security_and_pagination() {
 
 #[test]
 fn bundled_and_seed_sdks_compile_clean() {
-    let mut specs = vec![(
-        repo().join("examples/specs/workflows.yaml"),
-        "workflows-sdk",
-    )];
+    let mut specs = vec![
+        (
+            repo().join("examples/specs/workflows.yaml"),
+            "workflows-sdk",
+        ),
+        // The snapshot fixture (tests/snapshots.rs): tagged unions, streams, fixed headers.
+        (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shapes.yaml"),
+            "shapes-sdk",
+        ),
+    ];
     let seeds = repo().join("../shared/specs/seeds");
     if seeds.is_dir() {
         specs.push((seeds.join("finch.json"), "finch-sdk"));

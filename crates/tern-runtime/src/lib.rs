@@ -85,6 +85,21 @@ pub use retry::{
 };
 pub use sse::Event;
 
+/// `Option<Option<T>>` fields for optional, nullable members: absent (`None`), `null`
+/// (`Some(None)`) and a value (`Some(Some(v))`) stay distinct. For generated code:
+/// `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "tern_runtime::nullable::deserialize")]`.
+pub mod nullable {
+    /// Deserialises a present member: `null` → `Some(None)`, a value → `Some(Some(v))` (an
+    /// absent member takes the field's `default`, `None`).
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+    }
+}
+
 /// Serialises a value to JSON for a request body; for generated code.
 pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::InvalidRequest {

@@ -6,6 +6,7 @@
 //! The README's `ats.candidates` and `ats.jobs` snippets use the ATS product, which this spec
 //! does not describe: they are shown with the HRIS directory, which pages the same way.
 
+use finch_sdk::resources::hris::benefits::{CreateErrorBody, CreateParams};
 use finch_sdk::resources::hris::directory::ListIndividualsParams;
 use finch_sdk::{Error, Finch, RequestOptions};
 use futures_util::StreamExt;
@@ -92,6 +93,24 @@ async fn main() -> Result<(), Error> {
             }
         }
         Err(e) => return Err(e),
+    }
+
+    // Typed error bodies: an operation's declared error schema, decoded from the error.
+    // (`Prefer: code=422` asks the Prism mock for the declared 422 response.)
+    let rejected = finch
+        .with_options(RequestOptions::new().header("Prefer", "code=422"))
+        .hris()
+        .benefits()
+        .create(CreateParams::new())
+        .await;
+    match rejected {
+        Err(e) => match CreateErrorBody::from_error(&e) {
+            Some(CreateErrorBody::Status422(body)) => {
+                println!("422 {:?}: {:?}", body.finch_code, body.message)
+            }
+            other => panic!("expected the declared 422 body, got {other:?} from {e}"),
+        },
+        Ok(created) => panic!("the mock was asked for a 422, yet answered {created:?}"),
     }
 
     // Finch(max_retries=0); finch.with_options(max_retries=5).hris.directory.list_individuals()
