@@ -230,7 +230,21 @@ fn spaced(code: &str) -> String {
     out
 }
 
-fn cargo_toml(model: &ApiModel, opts: &Options) -> String {
+/// `Cargo.toml`; `files` are the rendered sources, which decide the optional dependencies
+/// (`chrono` for dates, `uuid`).
+fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> String {
+    let uses = |path: &str| files.iter().any(|f| f.contents.contains(path));
+    let mut optional = String::new();
+    if uses("chrono::") {
+        optional.push_str(
+            "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n",
+        );
+    }
+    if uses("uuid::") {
+        optional.push_str(
+            "uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n",
+        );
+    }
     let runtime = match &opts.runtime {
         RuntimeDependency::Path(p) => format!("tern-runtime = {{ path = {p:?} }}"),
         RuntimeDependency::Version(v) => format!("tern-runtime = {v:?}"),
@@ -257,7 +271,7 @@ blocking = ["tern-runtime/blocking"]
 
 [dependencies]
 {runtime}
-serde = {{ version = "1", features = ["derive"] }}
+{optional}serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 
 [dev-dependencies]
@@ -416,10 +430,6 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     let (client_tokens, blocking_tokens) = client::client_files(model, opts, &roots);
     let mut out = vec![
         GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: cargo_toml(model, opts),
-        },
-        GeneratedFile {
             path: "src/lib.rs".into(),
             contents: render(lib),
         },
@@ -447,6 +457,11 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     out.push(GeneratedFile {
         path: "examples/quickstart.rs".into(),
         contents: example,
+    });
+    let manifest = cargo_toml(model, opts, &out);
+    out.push(GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: manifest,
     });
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out

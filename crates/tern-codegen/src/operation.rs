@@ -2,7 +2,7 @@
 //! as fields and chainable setters), a request function that declares the call, and the
 //! methods on the async and blocking resource structs that send it.
 
-use crate::types::{displays, rust_type, Paths};
+use crate::types::{displays, is_copy, is_date_time, is_string, rust_type, Paths};
 use crate::{doc_attrs, field_ident, type_ident};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -65,7 +65,9 @@ fn returns(model: &ApiModel, op: &Operation, paths: &Paths) -> Returns {
 
 /// Text for a value given by reference.
 fn value_code(model: &ApiModel, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    if displays(model, ty) {
+    if is_date_time(model, ty) {
+        quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    } else if displays(model, ty) {
         quote!(#value)
     } else {
         quote!(tern_runtime::to_json(#value)?)
@@ -253,9 +255,9 @@ fn argument_statement(
         }
     };
     if !optional {
-        // Positional values are already `&str` or `Copy` display types; fields are borrowed.
+        // `Copy` values and positional `&str`s are passed as they are; the rest is borrowed.
         let positional = !access.to_string().starts_with("params");
-        return if positional && displays(model, &a.ty) {
+        return if is_copy(model, &a.ty) || (positional && is_string(model, &a.ty)) {
             one(access.clone())
         } else {
             one(quote!(&#access))
@@ -415,6 +417,7 @@ pub(crate) fn operation(
                 .find(|k| matches!(k, BodyKind::Json | BodyKind::Form | BodyKind::Multipart))
         })
         .unwrap_or(BodyKind::Json);
+    let mut has_upload = false;
     let mut arg_positional = Vec::new();
     let mut arg_required = Vec::new();
     let mut arg_optional = Vec::new();
@@ -433,6 +436,13 @@ pub(crate) fn operation(
         }
         let ident = field_ident(&a.name);
         let positional = in_signature(op, a);
+        // A binary member of a multipart body is a file.
+        let upload = body_kind == BodyKind::Multipart
+            && a.location == ArgumentLocation::BodyProperty
+            && matches!(
+                a.ty.resolve(&model.types),
+                TypeRef::String(tern_model::StringFormat::Binary)
+            );
         // Required arguments the spec gives a default are optional for the caller.
         let optional = !a.positional;
         let access = if positional {
@@ -446,7 +456,7 @@ pub(crate) fn operation(
                 .or(Some(&format!("`{}`.", a.original))),
         );
         if positional {
-            if matches!(a.ty.resolve(&model.types), TypeRef::String(_)) {
+            if is_string(model, &a.ty) {
                 signature.push(quote!(#ident: &str));
             } else {
                 let ty = rust_type(model, &a.ty, false, &paths);
@@ -460,7 +470,11 @@ pub(crate) fn operation(
                 TypeRef::Nullable(inner) => inner.as_ref(),
                 other => other,
             };
-            let ty = rust_type(model, inner, false, &paths);
+            let ty = if upload {
+                quote!(tern_runtime::Upload)
+            } else {
+                rust_type(model, inner, false, &paths)
+            };
             fields.push(quote!(#docs pub #ident: Option<#ty>,));
             // Setters never take the names of the constructor or of common trait methods.
             let setter = if [
@@ -473,14 +487,18 @@ pub(crate) fn operation(
                 ident.clone()
             };
             let doc = format!(" Sets `{}`.", a.original);
-            if matches!(inner.resolve(&model.types), TypeRef::String(_)) {
+            if is_string(model, inner) && !upload {
                 setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#ident = Some(value.into()); self }));
             } else {
                 setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: #ty) -> Self { self.#ident = Some(value); self }));
             }
             optional_fields.push(ident.clone());
         } else {
-            let ty = rust_type(model, &a.ty, false, &paths);
+            let ty = if upload {
+                quote!(tern_runtime::Upload)
+            } else {
+                rust_type(model, &a.ty, false, &paths)
+            };
             fields.push(quote!(#docs pub #ident: #ty,));
             required.push((ident.clone(), ty));
             arg_required.push(index);
@@ -496,6 +514,14 @@ pub(crate) fn operation(
                     optional && !positional,
                     client_headers,
                 ));
+            }
+            ArgumentLocation::BodyProperty if upload => {
+                has_upload = true;
+                body_fields.push(if optional {
+                    quote!(if let Some(value) = &#access { uploads.push(value.part(#original)); })
+                } else {
+                    quote!(uploads.push(#access.part(#original));)
+                });
             }
             ArgumentLocation::BodyProperty => {
                 body_fields.push(if optional {
@@ -519,11 +545,28 @@ pub(crate) fn operation(
                 quote!(request = request.form(body.into_iter().map(|(k, v)| (k, match v { serde_json::Value::String(s) => s, other => other.to_string() })).collect());)
             }
             BodyKind::Multipart => {
-                quote!(request = request.multipart(body.into_iter().map(|(k, v)| tern_runtime::Part::text(k, match v { serde_json::Value::String(s) => s, other => other.to_string() })).collect());)
+                let text = quote!(body.into_iter().map(|(k, v)| tern_runtime::Part::text(
+                    k,
+                    match v {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    }
+                )));
+                if has_upload {
+                    quote!(request = request.multipart(#text.chain(uploads).collect());)
+                } else {
+                    quote!(request = request.multipart(#text.collect());)
+                }
             }
             _ => quote!(request = request.json_value(serde_json::Value::Object(body));),
         };
+        let uploads = if has_upload {
+            quote!(let mut uploads: Vec<tern_runtime::Part> = Vec::new();)
+        } else {
+            quote!()
+        };
         quote! {
+            #uploads
             let mut body = serde_json::Map::new();
             #(#body_fields)*
             #finish

@@ -70,7 +70,7 @@ pub(crate) fn readme_and_example(
     calls: &[Call],
 ) -> (String, String) {
     let krate = opts.crate_name.replace('-', "_");
-    let client = &opts.client_name;
+    let client = &crate::type_ident(&opts.client_name).to_string();
     let title = if model.title.is_empty() {
         "the API".to_owned()
     } else {

@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
 use tern_model::{
-    AdditionalProperties, ApiModel, IntegerFormat, NumberFormat, TypeDef, TypeKind, TypeRef,
+    AdditionalProperties, ApiModel, IntegerFormat, NumberFormat, StringFormat, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// How a module spells paths: the API's types (`types::X` outside `types.rs`) and the standard
@@ -97,6 +98,9 @@ pub(crate) fn rust_type(model: &ApiModel, t: &TypeRef, boxed: bool, paths: &Path
         TypeRef::Integer(_) => quote!(i64),
         TypeRef::Number(NumberFormat::Float) => quote!(f32),
         TypeRef::Number(_) => quote!(f64),
+        TypeRef::String(StringFormat::Date) => quote!(chrono::NaiveDate),
+        TypeRef::String(StringFormat::DateTime) => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::String(StringFormat::Uuid) => quote!(uuid::Uuid),
         TypeRef::String(_) => paths.std("String"),
         TypeRef::Array(inner) => {
             let inner = rust_type(model, inner, false, paths);
@@ -136,9 +140,39 @@ fn is_string_enum(def: &TypeDef) -> bool {
     matches!(&def.kind, TypeKind::Enum(e) if matches!(e.base, TypeRef::String(_)) && e.values.iter().all(|v| v.as_str().is_some()))
 }
 
+/// Whether a type is a Rust `String` (a string whose format maps to no type of its own).
+pub(crate) fn is_string(model: &ApiModel, t: &TypeRef) -> bool {
+    matches!(
+        t.resolve(&model.types),
+        TypeRef::String(f) if !matches!(f, StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid)
+    )
+}
+
+/// Whether the Rust type is `Copy` (numbers, booleans, dates, UUIDs).
+pub(crate) fn is_copy(model: &ApiModel, t: &TypeRef) -> bool {
+    match t.resolve(&model.types) {
+        TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Number(_) => true,
+        TypeRef::String(f) => matches!(
+            f,
+            StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid
+        ),
+        _ => false,
+    }
+}
+
+/// Whether a type is a date-time (sent as RFC 3339 text).
+pub(crate) fn is_date_time(model: &ApiModel, t: &TypeRef) -> bool {
+    matches!(
+        t.resolve(&model.types),
+        TypeRef::String(StringFormat::DateTime)
+    )
+}
+
 /// Whether values of this type print with `Display` (for path, query and header values).
 pub(crate) fn displays(model: &ApiModel, t: &TypeRef) -> bool {
     match t.resolve(&model.types) {
+        // RFC 3339 on the wire, not chrono's `Display`: see `operation::value_code`.
+        TypeRef::String(StringFormat::DateTime) => false,
         TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::String(_) => true,
         TypeRef::Named(id) => is_string_enum(model.type_def(*id)),
         _ => false,

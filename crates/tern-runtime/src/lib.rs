@@ -77,7 +77,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, RequestInfo};
 pub use execute::{RawResponse, Response, StreamResponse};
 pub use pagination::{next_link, Page, PageInfo, Paginator};
-pub use request::{Body, Part, Request, RequestOptions};
+pub use request::{Body, Part, Request, RequestOptions, Upload};
 pub use reqwest::{self, header, Method, StatusCode};
 pub use retry::{
     server_wait, CivisRetry, DefaultRetry, NoRetry, Outcome, RetryBudget, RetryContext,

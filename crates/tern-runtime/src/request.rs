@@ -142,6 +142,44 @@ impl Part {
     }
 }
 
+/// A file for a multipart upload: its name, bytes and, optionally, media type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The file name sent with the part.
+    pub filename: String,
+    /// The contents.
+    pub data: Bytes,
+    /// The part's media type (default: none sent).
+    pub content_type: Option<String>,
+}
+
+impl Upload {
+    /// A file from its name and bytes.
+    pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Upload {
+        Upload {
+            filename: filename.into(),
+            data: data.into(),
+            content_type: None,
+        }
+    }
+
+    /// Sets the media type.
+    pub fn content_type(mut self, mime: impl Into<String>) -> Upload {
+        self.content_type = Some(mime.into());
+        self
+    }
+
+    /// The multipart part for form field `name`.
+    pub fn part(&self, name: impl Into<String>) -> Part {
+        Part {
+            name: name.into(),
+            filename: Some(self.filename.clone()),
+            content_type: self.content_type.clone(),
+            data: self.data.clone(),
+        }
+    }
+}
+
 /// A request body. Every kind is replayable: retries resend it intact.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
