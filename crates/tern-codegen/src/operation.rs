@@ -418,6 +418,7 @@ pub(crate) fn operation(
         })
         .unwrap_or(BodyKind::Json);
     let mut has_upload = false;
+    let mut text_fields = 0usize;
     let mut arg_positional = Vec::new();
     let mut arg_required = Vec::new();
     let mut arg_optional = Vec::new();
@@ -524,6 +525,7 @@ pub(crate) fn operation(
                 });
             }
             ArgumentLocation::BodyProperty => {
+                text_fields += 1;
                 body_fields.push(if optional {
                     quote!(if let Some(value) = &#access { body.insert(#original.into(), tern_runtime::to_json(value)?); })
                 } else {
@@ -552,10 +554,12 @@ pub(crate) fn operation(
                         other => other.to_string(),
                     }
                 )));
-                if has_upload {
-                    quote!(request = request.multipart(#text.chain(uploads).collect());)
-                } else {
-                    quote!(request = request.multipart(#text.collect());)
+                match (has_upload, text_fields > 0) {
+                    (true, true) => {
+                        quote!(request = request.multipart(#text.chain(uploads).collect());)
+                    }
+                    (true, false) => quote!(request = request.multipart(uploads);),
+                    _ => quote!(request = request.multipart(#text.collect());),
                 }
             }
             _ => quote!(request = request.json_value(serde_json::Value::Object(body));),
@@ -565,9 +569,14 @@ pub(crate) fn operation(
         } else {
             quote!()
         };
+        let map = if text_fields > 0 {
+            quote!(let mut body = serde_json::Map::new();)
+        } else {
+            quote!()
+        };
         quote! {
             #uploads
-            let mut body = serde_json::Map::new();
+            #map
             #(#body_fields)*
             #finish
         }

@@ -58,6 +58,24 @@ fn clippy(dir: &Path) {
     );
 }
 
+/// `cargo test --doc --all-features`: the README's snippets compile.
+fn doctests(dir: &Path) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["test", "--quiet", "--doc", "--all-features"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo().join("target/codegen-check"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: README snippets do not compile:\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn output_is_deterministic() {
     let spec = repo().join("examples/specs/workflows.yaml");
@@ -161,6 +179,11 @@ fn bundled_and_seed_sdks_compile_clean() {
         specs.push((seeds.join("civis.json"), "civis-sdk"));
     }
     for (spec, name) in specs {
-        clippy(&write(&files(&spec, name), name));
+        let dir = write(&files(&spec, name), name);
+        clippy(&dir);
+        // The generated README is the crate's documentation: its snippets are doctests.
+        if name == "workflows-sdk" || name == "shapes-sdk" {
+            doctests(&dir);
+        }
     }
 }
