@@ -350,25 +350,27 @@ impl Client {
         retry_count: u32,
         stream: bool,
     ) -> Result<(Attempt, Option<(Arc<dyn TokenProvider>, Secret)>), Error> {
-        let mut rb = self
-            .shared
-            .http
-            .request(p.method.clone(), p.url.clone())
-            .headers(p.headers.clone());
+        // The request is built directly (not through a builder merging header maps): this
+        // runs once per attempt on every call.
+        let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
+        let headers = request.headers_mut();
+        *headers = p.headers.clone();
         if let Some(h) = &self.shared.retry_count_header {
             const COUNTS: [&str; 4] = ["0", "1", "2", "3"];
             let value = match COUNTS.get(retry_count as usize) {
                 Some(v) => HeaderValue::from_static(v),
                 None => HeaderValue::from(retry_count),
             };
-            rb = rb.header(h.clone(), value);
+            headers.insert(h.clone(), value);
         }
-        rb = match &p.body {
-            PreparedBody::None => rb,
+        if let PreparedBody::Bytes(b, ct) = &p.body {
             // An explicit Content-Type (a header parameter, an option) wins over the body's.
-            PreparedBody::Bytes(b, _) if p.headers.contains_key(CONTENT_TYPE) => rb.body(b.clone()),
-            PreparedBody::Bytes(b, ct) => rb.header(CONTENT_TYPE, ct.clone()).body(b.clone()),
-        };
+            if !headers.contains_key(CONTENT_TYPE) {
+                headers.insert(CONTENT_TYPE, ct.clone());
+            }
+            *request.body_mut() = Some(b.clone().into());
+        }
+        let rb = reqwest::RequestBuilder::from_parts(self.shared.http.clone(), request);
         let (rb, token) = self.authenticate(rb, &p.credentials).await?;
         let timeout = match p.deadline {
             Some(at) => p.timeout.min(at.saturating_duration_since(Instant::now())),

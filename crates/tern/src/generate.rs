@@ -67,8 +67,13 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         }
     }
     let name = opts.crate_name.clone();
-    for file in tern_codegen::generate(&model, &opts) {
+    let files = tern_codegen::generate(&model, &opts);
+    let mut sources = Vec::new();
+    for file in &files {
         let path = args.output.join(&file.path);
+        if file.path.ends_with(".rs") {
+            sources.push((path.clone(), file.contents.len()));
+        }
         if let Some(dir) = path.parent() {
             if let Err(e) = std::fs::create_dir_all(dir) {
                 eprintln!("error: cannot create {}: {e}", dir.display());
@@ -80,8 +85,47 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    if !args.no_rustfmt {
+        rustfmt(&sources);
+    }
     eprintln!("wrote crate `{name}` to {}", args.output.display());
     ExitCode::SUCCESS
+}
+
+/// Formats the written sources with `rustfmt` (edition 2021, as the generated `Cargo.toml`),
+/// two processes at a time, so that the crate is `cargo fmt`-clean. Without `rustfmt` the
+/// files stay as generated (prettyplease's layout) and a warning says so.
+fn rustfmt(sources: &[(std::path::PathBuf, usize)]) {
+    // Two batches of about equal size, one per core.
+    let mut sorted: Vec<&(std::path::PathBuf, usize)> = sources.iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.1));
+    let mut batches: [(Vec<&std::path::PathBuf>, usize); 2] = [(Vec::new(), 0), (Vec::new(), 0)];
+    for (path, len) in sorted {
+        let lightest = usize::from(batches[1].1 < batches[0].1);
+        batches[lightest].0.push(path);
+        batches[lightest].1 += len;
+    }
+    let children: Vec<_> = batches
+        .iter()
+        .filter(|(paths, _)| !paths.is_empty())
+        .map(|(paths, _)| {
+            std::process::Command::new("rustfmt")
+                .args(["--edition", "2021"])
+                .args(paths)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+        })
+        .collect();
+    for child in children {
+        let ok = match child {
+            Ok(mut c) => c.wait().is_ok_and(|s| s.success()),
+            Err(_) => false,
+        };
+        if !ok {
+            eprintln!("warning: rustfmt did not run cleanly: the sources keep the generator's layout (`cargo fmt` formats them)");
+            return;
+        }
+    }
 }
 
 /// `tern-runtime`'s directory, relative to `output`, when `output` lies inside the Tern

@@ -57,6 +57,9 @@ struct GenerateArgs {
     /// path when DIR is inside the Tern workspace).
     #[arg(long)]
     runtime_path: Option<String>,
+    /// Leave the sources as generated instead of running `rustfmt` on them.
+    #[arg(long)]
+    no_rustfmt: bool,
 }
 
 /// Arguments of `tern call`.
