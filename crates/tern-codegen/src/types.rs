@@ -361,12 +361,53 @@ fn string_enum(def: &TypeDef, values: &[tern_spec::Value], paths: &Paths) -> Tok
     }
 }
 
+/// Where an alternative of an untagged union goes: serde tries them in order and takes the
+/// first that decodes, so narrower shapes come first — objects with more required members
+/// before those with fewer (an all-optional struct accepts any object), arrays, integers
+/// before numbers, typed strings (dates, UUIDs) before plain strings and open string enums,
+/// maps and `Any` last.
+fn specificity(model: &ApiModel, t: &TypeRef) -> (u8, std::cmp::Reverse<usize>) {
+    let t = match t {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    let rank = match t.resolve(&model.types) {
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Object(o) => {
+                let required = o.properties.iter().filter(|p| p.required).count();
+                return (0, std::cmp::Reverse(required));
+            }
+            TypeKind::Union(_) => 6,
+            TypeKind::Enum(_) => 7,
+            _ => 8,
+        },
+        TypeRef::Array(_) => 1,
+        TypeRef::Integer(_) => 2,
+        TypeRef::Number(_) => 3,
+        TypeRef::Bool => 4,
+        TypeRef::String(StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid) => 5,
+        TypeRef::String(_) => 7,
+        TypeRef::Map(_) => 8,
+        _ => 9,
+    };
+    (rank, std::cmp::Reverse(0))
+}
+
 fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Paths) -> TokenStream {
     let name = type_ident(&def.name);
     let mut used = HashSet::new();
     let mut idents = Vec::new();
     let mut variants = Vec::new();
-    for v in &u.variants {
+    let tagged = u
+        .discriminator
+        .as_ref()
+        .is_some_and(|d| !d.mapping.is_empty());
+    // Untagged alternatives are tried in order: the most specific first (see `specificity`).
+    let mut order: Vec<usize> = (0..u.variants.len()).collect();
+    if !tagged {
+        order.sort_by_key(|&i| specificity(model, &u.variants[i].ty));
+    }
+    for v in order.iter().map(|&i| &u.variants[i]) {
         let mut ident = type_ident(&v.name);
         if ident == "Unknown" {
             ident = format_ident!("UnknownVariant");
@@ -392,7 +433,7 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Pat
     }
     let docs = type_docs(def);
     let (ser, de) = (paths.std("Serialize"), paths.std("Deserialize"));
-    let Some(disc) = u.discriminator.as_ref().filter(|d| !d.mapping.is_empty()) else {
+    let Some(disc) = u.discriminator.as_ref().filter(|_| tagged) else {
         return quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #ser, #de)]

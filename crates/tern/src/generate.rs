@@ -92,39 +92,55 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Formats the written sources with `rustfmt` (edition 2021, as the generated `Cargo.toml`),
-/// two processes at a time, so that the crate is `cargo fmt`-clean. Without `rustfmt` the
-/// files stay as generated (prettyplease's layout) and a warning says so.
+/// Formats the written sources with `rustfmt` (edition 2021, as the generated `Cargo.toml`) so
+/// that the crate is `cargo fmt`-clean. Each file goes through `rustfmt`'s standard input: given
+/// a path, rustfmt would also format the modules that file declares, and two processes would
+/// write the same files. Two workers, largest files first. Without `rustfmt` the files stay as
+/// generated (prettyplease's layout) and a warning says so.
 fn rustfmt(sources: &[(std::path::PathBuf, usize)]) {
-    // Two batches of about equal size, one per core.
-    let mut sorted: Vec<&(std::path::PathBuf, usize)> = sources.iter().collect();
-    sorted.sort_by_key(|f| std::cmp::Reverse(f.1));
-    let mut batches: [(Vec<&std::path::PathBuf>, usize); 2] = [(Vec::new(), 0), (Vec::new(), 0)];
-    for (path, len) in sorted {
-        let lightest = usize::from(batches[1].1 < batches[0].1);
-        batches[lightest].0.push(path);
-        batches[lightest].1 += len;
-    }
-    let children: Vec<_> = batches
-        .iter()
-        .filter(|(paths, _)| !paths.is_empty())
-        .map(|(paths, _)| {
-            std::process::Command::new("rustfmt")
-                .args(["--edition", "2021"])
-                .args(paths)
-                .stdout(std::process::Stdio::null())
-                .spawn()
-        })
-        .collect();
-    for child in children {
-        let ok = match child {
-            Ok(mut c) => c.wait().is_ok_and(|s| s.success()),
-            Err(_) => false,
+    let mut queue: Vec<&(std::path::PathBuf, usize)> = sources.iter().collect();
+    queue.sort_by_key(|f| std::cmp::Reverse(f.1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let format_one = |path: &std::path::Path| -> bool {
+        use std::io::Write as _;
+        let Ok(text) = std::fs::read(path) else {
+            return false;
         };
-        if !ok {
-            eprintln!("warning: rustfmt did not run cleanly: the sources keep the generator's layout (`cargo fmt` formats them)");
-            return;
+        let child = std::process::Command::new("rustfmt")
+            .args(["--edition", "2021", "--emit", "stdout"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let Ok(mut child) = child else {
+            return false;
+        };
+        // Written from another thread: rustfmt may fill its output pipe before reading all.
+        let stdin = child.stdin.take();
+        let writer = std::thread::spawn(move || stdin.map(|mut s| s.write_all(&text).is_ok()));
+        let out = child.wait_with_output();
+        let wrote = writer.join().ok().flatten().unwrap_or(false);
+        match out {
+            Ok(o) if o.status.success() && wrote && !o.stdout.is_empty() => {
+                std::fs::write(path, o.stdout).is_ok()
+            }
+            _ => false,
         }
+    };
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((path, _)) = queue.get(i) else { break };
+                if !format_one(path) {
+                    failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    if failed.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("warning: rustfmt did not run cleanly on every file: those keep the generator's layout (`cargo fmt` formats them)");
     }
 }
 
