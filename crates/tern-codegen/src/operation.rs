@@ -211,7 +211,7 @@ fn argument_statement(
     op: &Operation,
     a: &tern_model::Argument,
     access: &TokenStream,
-    optional: bool,
+    (optional, positional): (bool, bool),
     client_headers: &[(String, String)],
 ) -> TokenStream {
     let ArgumentLocation::Parameter(i) = a.location else {
@@ -256,7 +256,6 @@ fn argument_statement(
     };
     if !optional {
         // `Copy` values and positional `&str`s are passed as they are; the rest is borrowed.
-        let positional = !access.to_string().starts_with("params");
         return if is_copy(model, &a.ty) || (positional && is_string(model, &a.ty)) {
             one(access.clone())
         } else {
@@ -512,7 +511,7 @@ pub(crate) fn operation(
                     op,
                     a,
                     &access,
-                    optional && !positional,
+                    (optional && !positional, positional),
                     client_headers,
                 ));
             }
@@ -666,16 +665,13 @@ pub(crate) fn operation(
         }
         _ => quote!(),
     };
-    let blocking_signature: Vec<TokenStream> = signature
-        .iter()
-        .map(|s| {
-            if has_params && s.to_string().starts_with("params :") {
-                quote!(params: super::#params_name)
-            } else {
-                s.clone()
-            }
-        })
-        .collect();
+    // The blocking twin names the params struct from its submodule.
+    let mut blocking_signature = signature.clone();
+    if has_params {
+        if let Some(last) = blocking_signature.last_mut() {
+            *last = quote!(params: super::#params_name);
+        }
+    }
 
     let mut methods = quote! {
         #docs
