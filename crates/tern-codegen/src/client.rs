@@ -279,6 +279,7 @@ pub(crate) fn client_files(
     model: &ApiModel,
     opts: &Options,
     roots: &[Node],
+    fixed_headers: &[(String, String)],
 ) -> (TokenStream, TokenStream) {
     let client = type_ident(&opts.client_name);
     let base_url = model
@@ -307,13 +308,13 @@ pub(crate) fn client_files(
     }
     let (builder, builder_item, from_env) = builder(model, opts, &client);
     let mut defaults = Vec::new();
-    for (name, value) in crate::operation::fixed_headers(model) {
+    for (name, value) in fixed_headers {
         if !opts
             .config
             .client
             .headers
             .keys()
-            .any(|n| n.eq_ignore_ascii_case(&name))
+            .any(|n| n.eq_ignore_ascii_case(name))
         {
             defaults.push(quote!(.default_header(#name, #value)));
         }

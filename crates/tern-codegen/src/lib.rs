@@ -311,11 +311,10 @@ pub struct MethodCall {
 /// Every method [`generate`] writes for this model and these options.
 pub fn method_calls(model: &ApiModel, opts: &Options) -> Vec<MethodCall> {
     let roots = resources::tree(model, opts.naming, &opts.config);
-    let mut files = Vec::new();
-    let mut calls = Vec::new();
-    resources::files(model, &roots, &mut files, &mut calls);
-    calls
-        .into_iter()
+    let headers = operation::fixed_headers(model);
+    roots
+        .iter()
+        .flat_map(|root| resources::root_files(model, root, &headers).1)
         .map(|c| MethodCall {
             operation: c.op,
             chain: c.chain,
@@ -348,8 +347,8 @@ enum Rendered {
 fn render_in_parallel(
     model: &ApiModel,
     roots: &[resources::Node],
+    headers: &[(String, String)],
 ) -> (Vec<GeneratedFile>, Vec<resources::Call>, String) {
-    let headers = operation::fixed_headers(model);
     let mut jobs: Vec<Job> = (0..model.types.len())
         .step_by(types::CHUNK)
         .map(|start| Job::Types(start, (start + types::CHUNK).min(model.types.len())))
@@ -358,7 +357,7 @@ fn render_in_parallel(
     let run = |job: &Job| match job {
         Job::Types(start, end) => Rendered::Types(types::render_chunk(model, *start..*end)),
         Job::Resource(i) => {
-            let (files, calls) = resources::root_files(model, &roots[*i], &headers);
+            let (files, calls) = resources::root_files(model, &roots[*i], headers);
             Rendered::Resource(files, calls)
         }
     };
@@ -427,7 +426,9 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         pub use tern_runtime::{Error, Page, RequestOptions};
     };
     let roots = resources::tree(model, opts.naming, &opts.config);
-    let (client_tokens, blocking_tokens) = client::client_files(model, opts, &roots);
+    // Required headers the spec fixes alike everywhere: client defaults, not method arguments.
+    let headers = operation::fixed_headers(model);
+    let (client_tokens, blocking_tokens) = client::client_files(model, opts, &roots, &headers);
     let mut out = vec![
         GeneratedFile {
             path: "src/lib.rs".into(),
@@ -443,7 +444,7 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         },
         resources::mod_rs(&roots),
     ];
-    let (files, calls, types) = render_in_parallel(model, &roots);
+    let (files, calls, types) = render_in_parallel(model, &roots, &headers);
     out.extend(files);
     out.push(GeneratedFile {
         path: "src/types.rs".into(),

@@ -39,7 +39,7 @@ fn snippet(krate: &str, call: &Call) -> Snippet {
 }
 
 /// The first credential method of the builder, as a README line.
-fn credential_line(model: &ApiModel, opts: &Options) -> Option<&'static str> {
+fn credential_line(model: &ApiModel) -> Option<&'static str> {
     use tern_model::SecuritySchemeKind as K;
     for s in &model.security_schemes {
         match &s.kind {
@@ -59,7 +59,6 @@ fn credential_line(model: &ApiModel, opts: &Options) -> Option<&'static str> {
             _ => {}
         }
     }
-    let _ = opts;
     None
 }
 
@@ -90,7 +89,7 @@ pub(crate) fn readme_and_example(
         .filter(|c| c.paginated)
         .find(simple)
         .map(|c| snippet(&krate, c));
-    let credential = credential_line(model, opts);
+    let credential = credential_line(model);
 
     let mut r = String::new();
     let _ = writeln!(r, "# {}\n", opts.crate_name);

@@ -33,23 +33,9 @@ const RESERVED_MODULES: &[&str] = &[
     "alloc",
 ];
 
-/// Type names a resource struct may not take in its module.
-const RESERVED_TYPES: &[&str] = &[
-    "Error",
-    "Method",
-    "Page",
-    "Paginator",
-    "Request",
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-];
+/// Names the resource modules import from tern-runtime; a resource struct may take neither
+/// these nor a standard name (`types::STD_NAMES`).
+const RUNTIME_IMPORTS: &[&str] = &["Error", "Method", "Page", "Paginator", "Request"];
 
 impl Node {
     fn new(path: Vec<String>) -> Node {
@@ -79,7 +65,10 @@ impl Node {
     /// The resource struct's name.
     pub(crate) fn struct_name(&self) -> Ident {
         let name = type_ident(self.path.last().map(String::as_str).unwrap_or("root"));
-        if RESERVED_TYPES.contains(&name.to_string().as_str()) {
+        let text = name.to_string();
+        if RUNTIME_IMPORTS.contains(&text.as_str())
+            || crate::types::STD_NAMES.contains(&text.as_str())
+        {
             format_ident!("{}Resource", name)
         } else {
             name
@@ -190,29 +179,6 @@ pub(crate) struct Call {
     pub(crate) paginated: bool,
     /// Argument indexes: positional, through `new`, optional fields (with names).
     pub(crate) arguments: (Vec<usize>, Vec<usize>, Vec<(usize, String)>),
-}
-
-/// Every resource's file, depth first; `calls` receives every method.
-pub(crate) fn files(
-    model: &ApiModel,
-    roots: &[Node],
-    out: &mut Vec<GeneratedFile>,
-    calls: &mut Vec<Call>,
-) {
-    let modules: Vec<Ident> = roots.iter().map(Node::module).collect();
-    let mod_rs = quote! {
-        //! The API's resources, one module each; reach them from the client
-        //! (`client.<resource>()`).
-        #(pub mod #modules;)*
-    };
-    out.push(GeneratedFile {
-        path: "src/resources/mod.rs".into(),
-        contents: crate::render(mod_rs),
-    });
-    let headers = crate::operation::fixed_headers(model);
-    for node in roots {
-        node_files(model, node, out, calls, &headers);
-    }
 }
 
 /// `resources/mod.rs`.

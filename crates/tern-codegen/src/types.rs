@@ -22,7 +22,7 @@ pub(crate) struct Paths {
 }
 
 /// Standard names a generated item could shadow.
-const STD_NAMES: &[&str] = &[
+pub(crate) const STD_NAMES: &[&str] = &[
     "Option",
     "Some",
     "None",
@@ -140,22 +140,24 @@ fn is_string_enum(def: &TypeDef) -> bool {
     matches!(&def.kind, TypeKind::Enum(e) if matches!(e.base, TypeRef::String(_)) && e.values.iter().all(|v| v.as_str().is_some()))
 }
 
+/// Whether a string format has a Rust type of its own (chrono dates, `uuid::Uuid`).
+pub(crate) fn typed_format(f: StringFormat) -> bool {
+    matches!(
+        f,
+        StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid
+    )
+}
+
 /// Whether a type is a Rust `String` (a string whose format maps to no type of its own).
 pub(crate) fn is_string(model: &ApiModel, t: &TypeRef) -> bool {
-    matches!(
-        t.resolve(&model.types),
-        TypeRef::String(f) if !matches!(f, StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid)
-    )
+    matches!(t.resolve(&model.types), TypeRef::String(f) if !typed_format(*f))
 }
 
 /// Whether the Rust type is `Copy` (numbers, booleans, dates, UUIDs).
 pub(crate) fn is_copy(model: &ApiModel, t: &TypeRef) -> bool {
     match t.resolve(&model.types) {
         TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Number(_) => true,
-        TypeRef::String(f) => matches!(
-            f,
-            StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid
-        ),
+        TypeRef::String(f) => typed_format(*f),
         _ => false,
     }
 }
@@ -385,7 +387,7 @@ fn specificity(model: &ApiModel, t: &TypeRef) -> (u8, std::cmp::Reverse<usize>) 
         TypeRef::Integer(_) => 2,
         TypeRef::Number(_) => 3,
         TypeRef::Bool => 4,
-        TypeRef::String(StringFormat::Date | StringFormat::DateTime | StringFormat::Uuid) => 5,
+        TypeRef::String(f) if typed_format(*f) => 5,
         TypeRef::String(_) => 7,
         TypeRef::Map(_) => 8,
         _ => 9,

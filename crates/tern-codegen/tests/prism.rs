@@ -159,7 +159,8 @@ fn target() -> PathBuf {
 
 /// Runs an example of the generated crate against Prism; returns its output.
 fn run_example(seed: &Seed, opts: &Options, example: &str, url: &str) -> (bool, String) {
-    let prefix = heck_prefix(&opts.client_name);
+    // As the generated `from_env` names its variables.
+    let prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(opts.client_name.as_str());
     let bin = target().join("debug/examples").join(example);
     let mut cmd = Command::new(bin);
     cmd.env(format!("{prefix}_BASE_URL"), url);
@@ -173,17 +174,6 @@ fn run_example(seed: &Seed, opts: &Options, example: &str, url: &str) -> (bool, 
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
-}
-
-fn heck_prefix(client: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in client.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
 }
 
 fn check(seed: Seed) {

@@ -41,20 +41,22 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     };
     let mut model = model;
     config.apply(&mut model);
-    let name = args.name.clone().unwrap_or_else(|| {
-        let base = tern_model::naming::snake_ident(if model.title.is_empty() {
-            "api"
-        } else {
-            &model.title
-        })
-        .replace('_', "-");
-        format!("{base}-sdk")
-    });
-    let configured_name = config.package.name.is_some() && args.name.is_none();
+    // `--name`, else the config's name, else one from the API title.
+    let name = args
+        .name
+        .clone()
+        .or_else(|| config.package.name.clone())
+        .unwrap_or_else(|| {
+            let base = tern_model::naming::snake_ident(if model.title.is_empty() {
+                "api"
+            } else {
+                &model.title
+            })
+            .replace('_', "-");
+            format!("{base}-sdk")
+        });
     let mut opts = tern_codegen::Options::with_config(&name, config);
-    if !configured_name {
-        opts.crate_name = name.clone();
-    }
+    opts.crate_name = name.clone();
     if let Some(n) = args.naming {
         opts.naming = n.into();
     }
