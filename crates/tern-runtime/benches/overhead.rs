@@ -79,82 +79,249 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The contenders; `RawControl` is a second raw reqwest client measured like the others, so the
+/// table shows what ratio two identical clients get (the benchmark's own noise).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Raw,
+    RawControl,
+    RawEquivalent,
+    Tern,
+}
+
+const SIDES: [Side; 4] = [Side::Raw, Side::RawControl, Side::RawEquivalent, Side::Tern];
+
+/// What one measurement does: `n` sequential calls (µs per call) or `n` calls 64 in flight
+/// (calls per second).
+#[derive(Clone, Copy)]
+enum Kind {
+    Latency(usize),
+    Throughput(usize),
+}
+
+struct Clients {
+    raw: reqwest::Client,
+    control: reqwest::Client,
+    tern: tern_runtime::Client,
+    url: String,
+}
+
+impl Clients {
+    fn new(base: &str) -> Option<Clients> {
+        Some(Clients {
+            raw: reqwest::Client::new(),
+            control: reqwest::Client::new(),
+            tern: tern_runtime::Client::builder(base).build().ok()?,
+            url: format!("{base}/workflows/42"),
+        })
+    }
+
+    async fn call(&self, side: Side) {
+        match side {
+            Side::Raw => raw_call(&self.raw, &self.url).await,
+            Side::RawControl => raw_call(&self.control, &self.url).await,
+            Side::RawEquivalent => raw_equivalent_call(&self.raw, &self.url).await,
+            Side::Tern => tern_call(&self.tern).await,
+        }
+    }
+
+    async fn measure(&self, side: Side, kind: Kind) -> f64 {
+        let t = Instant::now();
+        match kind {
+            Kind::Latency(n) => {
+                for _ in 0..n {
+                    self.call(side).await;
+                }
+                t.elapsed().as_secs_f64() * 1e6 / n as f64
+            }
+            Kind::Throughput(n) => {
+                futures_util::stream::iter(0..n)
+                    .for_each_concurrent(64, |_| self.call(side))
+                    .await;
+                n as f64 / t.elapsed().as_secs_f64()
+            }
+        }
+    }
+
+    /// Warms every side's connections.
+    async fn warm(&self, kind: Kind) {
+        for side in SIDES {
+            self.measure(side, kind).await;
+        }
+    }
+
+    /// One round: every side once, starting with another side each round so that none
+    /// always runs first or last.
+    async fn round(&self, round: usize, kind: Kind, results: &mut Results) {
+        let mut values = [0.0; 4];
+        for k in 0..SIDES.len() {
+            let i = (round + k) % SIDES.len();
+            values[i] = self.measure(SIDES[i], kind).await;
+        }
+        results.push(values);
+    }
+}
+
+/// Per-round values of each side; ratios are taken within a round (paired), then the median.
+#[derive(Default)]
+struct Results(Vec<[f64; 4]>);
+
+impl Results {
+    fn push(&mut self, values: [f64; 4]) {
+        self.0.push(values);
+    }
+    fn median(&self, side: usize) -> f64 {
+        median(self.0.iter().map(|v| v[side]).collect())
+    }
+    fn ratio(&self, side: usize, to: usize) -> f64 {
+        median(self.0.iter().map(|v| v[side] / v[to]).collect())
+    }
+    fn row(&self, label: &str, digits: usize) {
+        let (raw, control, eq, tern) = (0, 1, 2, 3);
+        println!(
+            "| {label} | {:.digits$} | {:.digits$} | {:.digits$} | {:.digits$} | {:.3}× | **{:.3}×** | {:.3}× |",
+            self.median(raw),
+            self.median(control),
+            self.median(eq),
+            self.median(tern),
+            self.ratio(control, raw),
+            self.ratio(tern, raw),
+            self.ratio(tern, eq),
+        );
+    }
+}
+
+/// The server runs on a thread and runtime of its own, so that its work is not scheduled among
+/// the client's tasks (a real server is elsewhere); returns its address.
+fn start_server() -> Option<std::net::SocketAddr> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").ok()?;
+    let addr = listener.local_addr().ok()?;
+    listener.set_nonblocking(true).ok()?;
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            if let Ok(listener) = TcpListener::from_std(listener) {
+                serve(listener).await;
+            }
+        });
+    });
+    Some(addr)
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    let Some(addr) = start_server() else {
+        eprintln!("cannot start the server");
+        return;
+    };
+    let base = format!("http://{addr}");
+    let multi = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cannot start a runtime: {e}");
-            return;
-        }
+        .build();
+    let single = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let (Ok(multi), Ok(single)) = (multi, single) else {
+        eprintln!("cannot start a runtime");
+        return;
     };
-    rt.block_on(async {
-        let Ok(listener) = TcpListener::bind("127.0.0.1:0").await else { return };
-        let Ok(addr) = listener.local_addr() else { return };
-        tokio::spawn(serve(listener));
-        let base = format!("http://{addr}");
-        let url = format!("{base}/workflows/42");
-        let raw = reqwest::Client::new();
-        let Ok(tern) = tern_runtime::Client::builder(&base).build() else { return };
 
-        // `OVERHEAD_ONLY=raw|tern N`: just N sequential calls of one side (for `perf stat`).
-        if let Ok(side) = std::env::var("OVERHEAD_ONLY") {
-            let n: usize = std::env::var("OVERHEAD_N").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
-            for _ in 0..n {
-                if side == "raw" {
-                    raw_call(&raw, &url).await;
-                } else {
-                    tern_call(&tern).await;
-                }
+    // `OVERHEAD_ONLY=raw|tern`, `OVERHEAD_N=N`: just N calls of one side, sequential or (with
+    // `OVERHEAD_PARALLEL=1`) 64 in flight, on the 2-worker runtime (the current-thread one with
+    // `OVERHEAD_SINGLE=1`), for `perf` and callgrind.
+    if let Ok(only) = std::env::var("OVERHEAD_ONLY") {
+        let n = env_number("OVERHEAD_N", 20_000);
+        let side = if only == "raw" { Side::Raw } else { Side::Tern };
+        let kind = if std::env::var_os("OVERHEAD_PARALLEL").is_some() {
+            Kind::Throughput(n)
+        } else {
+            Kind::Latency(n)
+        };
+        let rt = if std::env::var_os("OVERHEAD_SINGLE").is_some() {
+            &single
+        } else {
+            &multi
+        };
+        rt.block_on(async {
+            if let Some(clients) = Clients::new(&base) {
+                clients.measure(side, kind).await;
             }
+        });
+        return;
+    }
+
+    let rounds = env_number("OVERHEAD_ROUNDS", 15);
+    const SEQ: usize = 1000;
+    const PAR: usize = 20_000;
+
+    // Sequential calls on a current-thread runtime: the client's work and its connection's run
+    // on one thread, so each call's latency is its CPU work plus the loopback round trip, with
+    // no thread hand-offs to vary from run to run.
+    let mut single_results = Results::default();
+    single.block_on(async {
+        let Some(clients) = Clients::new(&base) else {
             return;
+        };
+        clients.warm(Kind::Latency(300)).await;
+        for round in 0..rounds {
+            clients
+                .round(round, Kind::Latency(SEQ), &mut single_results)
+                .await;
         }
-        const SEQ: usize = 3000;
-        const PAR: usize = 20_000;
-        const ROUNDS: usize = 7;
-        // Warm both pools.
-        for _ in 0..200 {
-            raw_call(&raw, &url).await;
-            tern_call(&tern).await;
-        }
-        let (mut raw_lat, mut tern_lat, mut raw_tp, mut tern_tp) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut eq_lat, mut eq_tp) = (Vec::new(), Vec::new());
-        for _ in 0..ROUNDS {
-            let t = Instant::now();
-            for _ in 0..SEQ {
-                raw_call(&raw, &url).await;
-            }
-            raw_lat.push(t.elapsed().as_secs_f64() * 1e6 / SEQ as f64);
-            let t = Instant::now();
-            for _ in 0..SEQ {
-                raw_equivalent_call(&raw, &url).await;
-            }
-            eq_lat.push(t.elapsed().as_secs_f64() * 1e6 / SEQ as f64);
-            let t = Instant::now();
-            for _ in 0..SEQ {
-                tern_call(&tern).await;
-            }
-            tern_lat.push(t.elapsed().as_secs_f64() * 1e6 / SEQ as f64);
-
-            let t = Instant::now();
-            futures_util::stream::iter(0..PAR).for_each_concurrent(64, |_| raw_call(&raw, &url)).await;
-            raw_tp.push(PAR as f64 / t.elapsed().as_secs_f64());
-            let t = Instant::now();
-            futures_util::stream::iter(0..PAR).for_each_concurrent(64, |_| raw_equivalent_call(&raw, &url)).await;
-            eq_tp.push(PAR as f64 / t.elapsed().as_secs_f64());
-            let t = Instant::now();
-            futures_util::stream::iter(0..PAR).for_each_concurrent(64, |_| tern_call(&tern)).await;
-            tern_tp.push(PAR as f64 / t.elapsed().as_secs_f64());
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let (rl, tl, rt_, tt) = (median(raw_lat), median(tern_lat), median(raw_tp), median(tern_tp));
-        let (el, et) = (median(eq_lat), median(eq_tp));
-        println!("| measure | raw reqwest | raw + timeout + UA | tern-runtime | tern / raw | tern / raw+timeout+UA |");
-        println!("|---|---:|---:|---:|---:|---:|");
-        println!("| sequential latency (µs/call, median of {ROUNDS}×{SEQ}) | {rl:.1} | {el:.1} | {tl:.1} | {:.3}× | {:.3}× |", tl / rl, tl / el);
-        println!("| throughput, 64 in flight (calls/s, median of {ROUNDS}×{PAR}) | {rt_:.0} | {et:.0} | {tt:.0} | {:.3}× | {:.3}× |", tt / rt_, tt / et);
     });
+
+    // Sequential calls on a 2-worker runtime (as under `#[tokio::main]`): each call crosses
+    // threads, and where the scheduler puts each connection's task moves the latency by ±10%
+    // between runs; fresh clients every round sample that placement instead of fixing it.
+    let mut multi_results = Results::default();
+    let mut throughput = Results::default();
+    multi.block_on(async {
+        for round in 0..rounds {
+            let Some(clients) = Clients::new(&base) else {
+                return;
+            };
+            clients.warm(Kind::Latency(100)).await;
+            clients
+                .round(round, Kind::Latency(SEQ), &mut multi_results)
+                .await;
+        }
+        // Throughput: 64 calls in flight (up to 64 connections per client), 2 workers.
+        let Some(clients) = Clients::new(&base) else {
+            return;
+        };
+        clients.warm(Kind::Throughput(2000)).await;
+        for round in 0..rounds {
+            clients
+                .round(round, Kind::Throughput(PAR), &mut throughput)
+                .await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+
+    println!("| measure (median of {rounds} rounds) | raw reqwest | raw control | raw + timeout + UA | tern-runtime | control / raw | tern / raw | tern / raw+timeout+UA |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    single_results.row(
+        &format!("sequential latency, current-thread runtime (µs/call, {SEQ} calls a round)"),
+        1,
+    );
+    multi_results.row(
+        &format!("sequential latency, 2-worker runtime (µs/call, {SEQ} calls a round)"),
+        1,
+    );
+    throughput.row(
+        &format!("throughput, 64 in flight, 2-worker runtime (calls/s, {PAR} calls a round)"),
+        0,
+    );
 }

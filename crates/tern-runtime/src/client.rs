@@ -285,8 +285,11 @@ impl ClientBuilder {
             .map_err(|_| Error::invalid("the SDK name is not a valid header value"))?;
         let http = match self.http {
             Some(h) => h,
+            // Retries are this crate's: reqwest's own retry layer (protocol NACKs) is off, so
+            // that it neither retries behind the policy's back nor copies every request.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .build()
                 .map_err(|e| Error::Credentials {
                     message: format!("cannot build the HTTP client: {e}"),

@@ -4,13 +4,15 @@
 use crate::auth::{ApiKeyLocation, Credential, Secret, TokenProvider};
 use crate::client::Client;
 use crate::error::{decode_json, ApiError, Error, RequestInfo};
-use crate::request::{join_url, Body, Request};
+use crate::request::{Body, Request};
 use crate::retry::{Outcome, RetryBudget, RetryContext, RetryDecision};
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -114,23 +116,58 @@ pub(crate) fn api_error(
     }
 }
 
+/// What a call's attempts end with: the request, status, headers, and the body read in full
+/// or the response to stream.
+type Exchanged = (
+    RequestInfo,
+    StatusCode,
+    HeaderMap,
+    Option<Bytes>,
+    Option<Box<reqwest::Response>>,
+);
+
 enum PreparedBody {
     None,
     Bytes(Bytes, HeaderValue),
 }
 
+/// A request ready to send, kept for the whole call. Built once; each attempt then builds its
+/// `reqwest::Request` from it without copying what the first attempt can take.
 struct Prepared {
     /// Indexes of the credentials this request sends.
     credentials: Vec<usize>,
-    method: Method,
-    url: url::Url,
+    /// The URL the first attempt sends (with any query API key); a retry rebuilds it.
+    first_url: Option<url::Url>,
     info: RequestInfo,
-    headers: HeaderMap,
+    /// This request's headers beyond the client's, validated.
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: PreparedBody,
     timeout: Duration,
-    deadline: Option<Instant>,
+    /// The deadline of the whole call, from its start.
+    deadline: Option<Duration>,
     max_bytes: Option<usize>,
     max_retries: Option<u32>,
+}
+
+/// Where a call's attempt loop is.
+struct Attempts {
+    started: Instant,
+    deadline: Option<Instant>,
+    count: u32,
+    refreshed: bool,
+}
+
+/// What the attempt loop does next.
+enum Next {
+    Done(
+        StatusCode,
+        HeaderMap,
+        Option<Bytes>,
+        Option<Box<reqwest::Response>>,
+    ),
+    Fail(Error),
+    Again,
+    RetryAfter(Duration),
 }
 
 enum Attempt {
@@ -138,7 +175,8 @@ enum Attempt {
         status: StatusCode,
         headers: HeaderMap,
         body: Option<Bytes>,
-        response: Option<reqwest::Response>,
+        /// The response whose body is still to be streamed (boxed: rare, and large).
+        response: Option<Box<reqwest::Response>>,
     },
     Failed {
         status: StatusCode,
@@ -159,58 +197,100 @@ fn header_name(name: &str) -> Result<HeaderName, Error> {
         .map_err(|_| Error::invalid(format!("`{name}` is not a valid header name")))
 }
 
+/// A secret header value: marked sensitive, so that it is never shown by `Debug`.
+fn secret_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    let mut v = header_value(name, value)?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
 impl Client {
+    /// The URL to call, as text.
+    fn url_text(&self, req: &Request) -> Result<String, Error> {
+        match &req.absolute_url {
+            Some(absolute) => Ok(absolute.clone()),
+            None => req.url_text(
+                &self.shared.base_url,
+                self.shared
+                    .default_query
+                    .iter()
+                    .chain(&req.query)
+                    .chain(&self.options.query)
+                    .chain(&req.options.query),
+            ),
+        }
+    }
+
+    /// Adds the query API keys of the selected credentials (kept out of `RequestInfo`).
+    fn add_query_keys(&self, url: &mut url::Url, credentials: &[usize]) {
+        for &i in credentials {
+            if let (
+                _,
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name,
+                    value,
+                },
+            ) = &self.shared.credentials[i]
+            {
+                url.query_pairs_mut().append_pair(name, value.expose());
+            }
+        }
+    }
+
     fn prepare(&self, req: Request) -> Result<Prepared, Error> {
         let shared = &self.shared;
-        let options = self.options.merged(&req.options);
-        let mut url = match &req.absolute_url {
-            Some(u) => url::Url::parse(u),
-            None => url::Url::parse(&join_url(&shared.base_url, &req.render_path()?)),
+        // Client-level options first, the request's own on top (no merged copy is built).
+        let (base, over) = (&*self.options, &req.options);
+        let text = self.url_text(&req)?;
+        let mut url = url::Url::parse(&text)
+            .map_err(|e| Error::invalid(format!("the URL for {} is not valid: {e}", req.path)))?;
+        // The URL shown in errors and logs: the text itself when parsing kept it as it was.
+        let info = RequestInfo {
+            method: req.method.clone(),
+            url: if url.as_str() == text {
+                text
+            } else {
+                url.as_str().to_owned()
+            },
+        };
+        let mut headers = Vec::new();
+        for (n, v) in req.headers.iter().chain(&base.headers).chain(&over.headers) {
+            headers.push((header_name(n)?, header_value(n, v)?));
         }
-        .map_err(|e| Error::invalid(format!("the URL for {} is not valid: {e}", req.path)))?;
-        if req.absolute_url.is_none() {
-            let extra: Vec<&(String, String)> = shared
-                .default_query
-                .iter()
-                .chain(&req.query)
-                .chain(&options.query)
-                .collect();
-            if !extra.is_empty() {
-                let mut pairs = url.query_pairs_mut();
-                for (k, v) in extra {
-                    pairs.append_pair(k, v);
-                }
-            }
-        }
-        let mut headers = HeaderMap::new();
-        headers.insert(USER_AGENT, shared.user_agent.clone());
-        for (n, v) in &shared.default_headers {
-            headers.insert(n.clone(), v.clone());
-        }
-        for (n, v) in req.headers.iter().chain(&options.headers) {
-            headers.insert(header_name(n)?, header_value(n, v)?);
-        }
-        let is_non_idempotent = matches!(req.method, Method::POST | Method::PATCH);
+        let idempotency_key = over
+            .idempotency_key
+            .as_ref()
+            .or(base.idempotency_key.as_ref());
         if let Some(h) = &shared.idempotency_header {
-            if is_non_idempotent || options.idempotency_key.is_some() {
-                let key = options.idempotency_key.clone().unwrap_or_else(|| {
-                    format!("tern-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
-                });
-                headers.insert(h.clone(), header_value(h.as_str(), &key)?);
+            let is_non_idempotent = matches!(req.method, Method::POST | Method::PATCH);
+            if is_non_idempotent || idempotency_key.is_some() {
+                let key = match idempotency_key {
+                    Some(k) => header_value(h.as_str(), k)?,
+                    None => HeaderValue::try_from(format!(
+                        "tern-{:016x}{:016x}",
+                        fastrand::u64(..),
+                        fastrand::u64(..)
+                    ))
+                    .map_err(|_| Error::invalid("the idempotency key is not a header value"))?,
+                };
+                headers.push((h.clone(), key));
             }
         }
+        let body_fields = || base.body_fields.iter().chain(&over.body_fields);
+        let has_body_fields = !(base.body_fields.is_empty() && over.body_fields.is_empty());
         let body = match req.body {
-            Body::Empty if options.body_fields.is_empty() => PreparedBody::None,
+            Body::Empty if !has_body_fields => PreparedBody::None,
             Body::Empty | Body::Json(_) => {
                 let mut value = match req.body {
                     Body::Json(v) => v,
                     _ => serde_json::Value::Object(serde_json::Map::new()),
                 };
-                if !options.body_fields.is_empty() {
+                if has_body_fields {
                     let serde_json::Value::Object(map) = &mut value else {
                         return Err(Error::invalid("extra body fields need a JSON object body"));
                     };
-                    for (k, v) in &options.body_fields {
+                    for (k, v) in body_fields() {
                         map.insert(k.clone(), v.clone());
                     }
                 }
@@ -222,7 +302,7 @@ impl Client {
                 )
             }
             Body::Form(mut fields) => {
-                for (k, v) in &options.body_fields {
+                for (k, v) in body_fields() {
                     fields.push((
                         k.clone(),
                         v.as_str()
@@ -254,108 +334,32 @@ impl Client {
             }
         };
         let credentials = select_credentials(&shared.credentials, req.security.as_deref());
-        // The URL shown in errors and logs; query API keys are added only to the one sent.
-        let info = RequestInfo {
-            method: req.method.clone(),
-            url: url.to_string(),
-        };
-        for &i in &credentials {
-            if let (
-                _,
-                Credential::ApiKey {
-                    location: ApiKeyLocation::Query,
-                    name,
-                    value,
-                },
-            ) = &shared.credentials[i]
-            {
-                url.query_pairs_mut().append_pair(name, value.expose());
-            }
-        }
+        self.add_query_keys(&mut url, &credentials);
         Ok(Prepared {
             credentials,
-            method: req.method,
-            url,
+            first_url: Some(url),
             info,
             headers,
             body,
-            timeout: options.timeout.unwrap_or(shared.timeout),
-            deadline: options.deadline.map(|d| Instant::now() + d),
-            max_bytes: options.max_response_bytes,
-            max_retries: options.max_retries,
+            timeout: over.timeout.or(base.timeout).unwrap_or(shared.timeout),
+            deadline: over.deadline.or(base.deadline),
+            max_bytes: over.max_response_bytes.or(base.max_response_bytes),
+            max_retries: over.max_retries.or(base.max_retries),
         })
     }
 
-    /// Adds credentials; returns the bearer token used from a provider, if any.
-    async fn authenticate(
-        &self,
-        mut rb: reqwest::RequestBuilder,
-        selected: &[usize],
-    ) -> Result<
-        (
-            reqwest::RequestBuilder,
-            Option<(Arc<dyn TokenProvider>, Secret)>,
-        ),
-        Error,
-    > {
-        let mut used = None;
-        let mut cookies = Vec::new();
-        for (_, c) in selected.iter().map(|&i| &self.shared.credentials[i]) {
-            rb = match c {
-                Credential::Bearer(t) => rb.header(
-                    AUTHORIZATION,
-                    header_value("authorization", &format!("Bearer {}", t.expose()))?,
-                ),
-                Credential::BearerProvider(p) => {
-                    let token = p.token().await?;
-                    let rb = rb.header(
-                        AUTHORIZATION,
-                        header_value("authorization", &format!("Bearer {}", token.expose()))?,
-                    );
-                    used = Some((p.clone(), token));
-                    rb
-                }
-                Credential::Basic { username, password } => {
-                    rb.basic_auth(username, Some(password.expose()))
-                }
-                Credential::ApiKey {
-                    location: ApiKeyLocation::Header,
-                    name,
-                    value,
-                } => rb.header(header_name(name)?, header_value(name, value.expose())?),
-                // Added to the URL in `prepare`, keeping it out of `RequestInfo`.
-                Credential::ApiKey {
-                    location: ApiKeyLocation::Query,
-                    ..
-                } => rb,
-                Credential::ApiKey {
-                    location: ApiKeyLocation::Cookie,
-                    name,
-                    value,
-                } => {
-                    cookies.push(format!("{name}={}", value.expose()));
-                    rb
-                }
-            };
+    /// The headers of one attempt: the client's, the request's, the retry count and the body's
+    /// content type, built fresh (cheaper than keeping a map to clone).
+    fn attempt_headers(&self, p: &Prepared, retry_count: u32) -> HeaderMap {
+        let shared = &self.shared;
+        // Room for the User-Agent, the retry count, the content type and reqwest's `accept`.
+        let mut headers =
+            HeaderMap::with_capacity(shared.default_headers.len() + p.headers.len() + 4);
+        headers.insert(USER_AGENT, shared.user_agent.clone());
+        for (n, v) in shared.default_headers.iter().chain(&p.headers) {
+            headers.insert(n.clone(), v.clone());
         }
-        if !cookies.is_empty() {
-            rb = rb.header(COOKIE, header_value("cookie", &cookies.join("; "))?);
-        }
-        Ok((rb, used))
-    }
-
-    async fn attempt(
-        &self,
-        p: &Prepared,
-        retry_count: u32,
-        stream: bool,
-    ) -> Result<(Attempt, Option<(Arc<dyn TokenProvider>, Secret)>), Error> {
-        // The request is built directly (not through a builder merging header maps): this
-        // runs once per attempt on every call.
-        let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
-        let headers = request.headers_mut();
-        *headers = p.headers.clone();
-        if let Some(h) = &self.shared.retry_count_header {
+        if let Some(h) = &shared.retry_count_header {
             const COUNTS: [&str; 4] = ["0", "1", "2", "3"];
             let value = match COUNTS.get(retry_count as usize) {
                 Some(v) => HeaderValue::from_static(v),
@@ -363,202 +367,401 @@ impl Client {
             };
             headers.insert(h.clone(), value);
         }
-        if let PreparedBody::Bytes(b, ct) = &p.body {
+        if let PreparedBody::Bytes(_, ct) = &p.body {
             // An explicit Content-Type (a header parameter, an option) wins over the body's.
             if !headers.contains_key(CONTENT_TYPE) {
                 headers.insert(CONTENT_TYPE, ct.clone());
             }
-            *request.body_mut() = Some(b.clone().into());
         }
-        let rb = reqwest::RequestBuilder::from_parts(self.shared.http.clone(), request);
-        let (rb, token) = self.authenticate(rb, &p.credentials).await?;
-        let timeout = match p.deadline {
-            Some(at) => p.timeout.min(at.saturating_duration_since(Instant::now())),
-            None => p.timeout,
-        };
-        let max_bytes = p.max_bytes;
-        let exchange = async move {
-            let mut resp = match rb.send().await {
-                Ok(r) => r,
-                Err(e) if e.is_timeout() => return Attempt::Timeout,
-                Err(e) => return Attempt::Connection(e),
-            };
-            let status = resp.status();
-            // Streams keep their headers; otherwise they are taken, not copied.
-            let headers = if stream {
-                resp.headers().clone()
-            } else {
-                std::mem::take(resp.headers_mut())
-            };
-            if status.is_success() && stream {
-                return Attempt::Done {
-                    status,
-                    headers,
-                    body: None,
-                    response: Some(resp),
-                };
-            }
-            let body = match read_body(resp, max_bytes).await {
-                Ok(b) => b,
-                Err(BodyError::TooLarge(n)) => return Attempt::TooLarge(n),
-                Err(BodyError::Transport(e)) if e.is_timeout() => return Attempt::Timeout,
-                Err(BodyError::Transport(e)) => return Attempt::Connection(e),
-            };
-            if status.is_success() {
-                Attempt::Done {
-                    status,
-                    headers,
-                    body: Some(body),
-                    response: None,
-                }
-            } else {
-                Attempt::Failed {
-                    status,
-                    headers,
-                    body,
-                }
-            }
-        };
-        // Boxed so that the timer wrapper and the awaits move a pointer, not the exchange's
-        // large state machine.
-        let outcome = tokio::time::timeout(timeout, Box::pin(exchange))
-            .await
-            .unwrap_or(Attempt::Timeout);
-        Ok((outcome, token))
+        headers
     }
 
-    async fn run(
+    /// The token provider among the selected credentials, if any.
+    fn token_provider(&self, selected: &[usize]) -> Option<&Arc<dyn TokenProvider>> {
+        selected
+            .iter()
+            .find_map(|&i| match &self.shared.credentials[i].1 {
+                Credential::BearerProvider(p) => Some(p),
+                _ => None,
+            })
+    }
+
+    /// One attempt's `reqwest::Request`: URL, headers, credentials (with `token` from a
+    /// provider) and body.
+    fn build_request(
+        &self,
+        p: &Prepared,
+        url: url::Url,
+        retry_count: u32,
+        token: Option<&Secret>,
+    ) -> Result<reqwest::Request, Error> {
+        let mut request = reqwest::Request::new(p.info.method.clone(), url);
+        let mut headers = self.attempt_headers(p, retry_count);
+        let mut cookies = Vec::new();
+        let mut basic = None;
+        for (_, c) in p.credentials.iter().map(|&i| &self.shared.credentials[i]) {
+            match c {
+                Credential::Bearer(t) => {
+                    headers.insert(
+                        AUTHORIZATION,
+                        secret_value("authorization", &format!("Bearer {}", t.expose()))?,
+                    );
+                }
+                Credential::BearerProvider(_) => {
+                    if let Some(token) = token {
+                        headers.insert(
+                            AUTHORIZATION,
+                            secret_value("authorization", &format!("Bearer {}", token.expose()))?,
+                        );
+                    }
+                }
+                Credential::Basic { username, password } => basic = Some((username, password)),
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name,
+                    value,
+                } => {
+                    headers.insert(header_name(name)?, secret_value(name, value.expose())?);
+                }
+                // Added to the URL in `prepare`, keeping it out of `RequestInfo`.
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    ..
+                } => {}
+                Credential::ApiKey {
+                    location: ApiKeyLocation::Cookie,
+                    name,
+                    value,
+                } => cookies.push(format!("{name}={}", value.expose())),
+            }
+        }
+        if !cookies.is_empty() {
+            headers.insert(COOKIE, secret_value("cookie", &cookies.join("; "))?);
+        }
+        *request.headers_mut() = headers;
+        if let PreparedBody::Bytes(b, _) = &p.body {
+            *request.body_mut() = Some(b.clone().into());
+        }
+        if let Some((username, password)) = basic {
+            // reqwest encodes (and marks sensitive) the basic credentials.
+            request = reqwest::RequestBuilder::from_parts(self.shared.http.clone(), request)
+                .basic_auth(username, Some(password.expose()))
+                .build()
+                .map_err(|e| {
+                    Error::invalid(format!("the basic credentials cannot be sent: {e}"))
+                })?;
+        }
+        Ok(request)
+    }
+
+    /// The whole call as one boxed state machine, allocated when the call is made and never
+    /// moved after: the futures the public methods return stay a pointer wide, where nesting
+    /// `async fn`s would copy their state through every layer. The request is prepared here, at
+    /// once, so that the box holds the attempt loop alone (an `async` block would keep the
+    /// `Request` it captured beside it for the whole call).
+    fn run(
         &self,
         req: Request,
         stream: bool,
-    ) -> Result<
-        (
-            RequestInfo,
-            StatusCode,
-            HeaderMap,
-            Option<Bytes>,
-            Option<reqwest::Response>,
-        ),
-        Error,
-    > {
+    ) -> Pin<Box<dyn Future<Output = Result<Exchanged, Error>> + Send + '_>> {
         let span = tracing::info_span!("tern.request", method = %req.method, path = %req.path);
-        let p = self.prepare(req)?;
-        // One allocation for the whole call's state machine, which is then never moved: the
-        // nested futures are kilobytes, and moving them through each layer cost more than this.
-        Box::pin(async move {
-            let started = Instant::now();
-            let mut attempts = 0u32;
-            let mut refreshed = false;
-            loop {
-                attempts += 1;
-                let t = Instant::now();
-                let attempt_span = tracing::debug_span!("tern.attempt", attempt = attempts, status = tracing::field::Empty, latency_ms = tracing::field::Empty);
-                let (outcome, token) = self.attempt(&p, attempts - 1, stream).instrument(attempt_span.clone()).await?;
-                let latency_ms = t.elapsed().as_millis() as u64;
-                attempt_span.record("latency_ms", latency_ms);
-                if let Attempt::Done { status, .. } | Attempt::Failed { status, .. } = &outcome {
-                    attempt_span.record("status", status.as_u16());
+        match span.in_scope(|| self.prepare(req)) {
+            Ok(p) => Box::pin(self.attempts(p, stream).instrument(span)),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    /// The attempt loop. What it holds across an await is kept small on purpose (the exchange
+    /// is boxed, decisions are made in [`Client::after_attempt`]): every byte of a call's state
+    /// is memory written and read again on every call.
+    async fn attempts(&self, mut p: Prepared, stream: bool) -> Result<Exchanged, Error> {
+        let started = Instant::now();
+        // The deadline counts from the first poll, not from when the future was made.
+        let deadline = p.deadline.map(|d| started + d);
+        let mut state = Attempts {
+            started,
+            deadline,
+            count: 0,
+            refreshed: false,
+        };
+        loop {
+            state.count += 1;
+            let t = Instant::now();
+            let span = tracing::debug_span!(
+                "tern.attempt",
+                attempt = state.count,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty
+            );
+            // The first attempt takes the prepared URL; a retry parses it again.
+            let url = match p.first_url.take() {
+                Some(url) => url,
+                None => {
+                    let mut url = url::Url::parse(&p.info.url).map_err(|e| {
+                        Error::invalid(format!("the URL {} is not valid: {e}", p.info.url))
+                    })?;
+                    self.add_query_keys(&mut url, &p.credentials);
+                    url
                 }
-                let (retry_outcome, error) = match outcome {
-                    Attempt::Done { status, headers, body, response } => {
-                        tracing::debug!(attempt = attempts, status = status.as_u16(), latency_ms, "attempt succeeded");
-                        self.shared.budget.refund();
-                        return Ok((p.info, status, headers, body, response));
-                    }
-                    Attempt::TooLarge(limit) => return Err(Error::ResponseTooLarge { request: p.info.clone(), limit }),
-                    Attempt::Failed { status, headers, body } => {
-                        tracing::debug!(attempt = attempts, status = status.as_u16(), latency_ms, "attempt failed");
-                        // A rejected token is refreshed and the call tried once more, at once.
-                        if status == StatusCode::UNAUTHORIZED && !refreshed {
-                            if let Some((provider, token)) = token {
-                                refreshed = true;
-                                provider.invalidate(&token);
-                                tracing::debug!("401 with a provided token: refreshing it and trying again");
-                                continue;
-                            }
-                        }
-                        let err = Error::from_status(api_error(p.info.clone(), status, headers.clone(), body));
-                        ((status, headers), err)
-                    }
-                    Attempt::Connection(e) => {
-                        tracing::debug!(attempt = attempts, latency_ms, error = %e, "attempt could not connect");
-                        ((StatusCode::default(), HeaderMap::new()), Error::Connection { request: p.info.clone(), source: e })
-                    }
-                    Attempt::Timeout => {
-                        tracing::debug!(attempt = attempts, latency_ms, "attempt timed out");
-                        ((StatusCode::default(), HeaderMap::new()), Error::Timeout { request: p.info.clone() })
-                    }
-                };
-                let outcome = match &error {
-                    Error::Timeout { .. } => Outcome::Timeout,
-                    Error::Connection { .. } => Outcome::ConnectionError,
-                    _ => Outcome::Response { status: retry_outcome.0, headers: &retry_outcome.1 },
-                };
-                let retries_done = attempts - 1 - u32::from(refreshed);
-                if p.max_retries.is_some_and(|max| retries_done >= max) {
-                    return Err(error);
+            };
+            let token = match self.token_provider(&p.credentials) {
+                Some(provider) => {
+                    let token = provider.token().instrument(span.clone()).await?;
+                    Some((provider.clone(), token))
                 }
-                let ctx = RetryContext { method: &p.method, attempt: attempts - u32::from(refreshed), elapsed: started.elapsed(), outcome, max_retries: p.max_retries };
-                let decision = self.shared.retry.decide(&ctx);
-                let RetryDecision::RetryAfter(wait) = decision else {
-                    return Err(error);
-                };
-                if p.deadline.is_some_and(|at| Instant::now() + wait >= at) {
-                    tracing::debug!(?wait, "not retrying: the wait would pass the deadline");
-                    return Err(error);
+                None => None,
+            };
+            let request =
+                self.build_request(&p, url, state.count - 1, token.as_ref().map(|t| &t.1))?;
+            let timeout = match state.deadline {
+                Some(at) => p.timeout.min(at.saturating_duration_since(Instant::now())),
+                None => p.timeout,
+            };
+            let exchange = Box::pin(exchange(
+                self.shared.http.execute(request),
+                stream,
+                p.max_bytes,
+            ));
+            let outcome = tokio::time::timeout(timeout, exchange)
+                .instrument(span.clone())
+                .await
+                .unwrap_or(Attempt::Timeout);
+            let latency_ms = t.elapsed().as_millis() as u64;
+            span.record("latency_ms", latency_ms);
+            match self.after_attempt(&p, &mut state, outcome, token, latency_ms, &span) {
+                Next::Done(status, headers, body, response) => {
+                    return Ok((p.info, status, headers, body, response))
                 }
-                let cost = if matches!(outcome, Outcome::Timeout) { RetryBudget::TIMEOUT_COST } else { RetryBudget::RETRY_COST };
-                if !self.shared.budget.try_acquire(cost) {
-                    tracing::debug!("not retrying: the retry budget is exhausted");
-                    return Err(error);
-                }
-                tracing::debug!(attempt = attempts, reason = %error, ?wait, "retrying");
-                self.shared.sleeper.sleep(wait).await;
+                Next::Fail(error) => return Err(error),
+                Next::Again => {}
+                Next::RetryAfter(wait) => self.shared.sleeper.sleep(wait).await,
             }
         }
-        .instrument(span))
-        .await
+    }
+
+    /// What follows an attempt: success, a typed error, or another attempt (now, after a token
+    /// refresh, or after a wait the retry policy chose).
+    fn after_attempt(
+        &self,
+        p: &Prepared,
+        state: &mut Attempts,
+        outcome: Attempt,
+        token: Option<(Arc<dyn TokenProvider>, Secret)>,
+        latency_ms: u64,
+        span: &tracing::Span,
+    ) -> Next {
+        let attempt = state.count;
+        if let Attempt::Done { status, .. } | Attempt::Failed { status, .. } = &outcome {
+            span.record("status", status.as_u16());
+            tracing::debug!(
+                attempt,
+                status = status.as_u16(),
+                latency_ms,
+                "attempt answered"
+            );
+        }
+        let (status, headers, error) = match outcome {
+            Attempt::Done {
+                status,
+                headers,
+                body,
+                response,
+            } => {
+                self.shared.budget.refund();
+                return Next::Done(status, headers, body, response);
+            }
+            Attempt::TooLarge(limit) => {
+                return Next::Fail(Error::ResponseTooLarge {
+                    request: p.info.clone(),
+                    limit,
+                })
+            }
+            Attempt::Failed {
+                status,
+                headers,
+                body,
+            } => {
+                // A rejected token is refreshed and the call tried once more, at once.
+                if status == StatusCode::UNAUTHORIZED && !state.refreshed {
+                    if let Some((provider, token)) = token {
+                        state.refreshed = true;
+                        provider.invalidate(&token);
+                        tracing::debug!(
+                            "401 with a provided token: refreshing it and trying again"
+                        );
+                        return Next::Again;
+                    }
+                }
+                let err =
+                    Error::from_status(api_error(p.info.clone(), status, headers.clone(), body));
+                (status, headers, err)
+            }
+            Attempt::Connection(e) => {
+                tracing::debug!(attempt, latency_ms, error = %e, "attempt could not connect");
+                let err = Error::Connection {
+                    request: p.info.clone(),
+                    source: e,
+                };
+                (StatusCode::default(), HeaderMap::new(), err)
+            }
+            Attempt::Timeout => {
+                tracing::debug!(attempt, latency_ms, "attempt timed out");
+                let err = Error::Timeout {
+                    request: p.info.clone(),
+                };
+                (StatusCode::default(), HeaderMap::new(), err)
+            }
+        };
+        let outcome = match &error {
+            Error::Timeout { .. } => Outcome::Timeout,
+            Error::Connection { .. } => Outcome::ConnectionError,
+            _ => Outcome::Response {
+                status,
+                headers: &headers,
+            },
+        };
+        let retries_done = attempt - 1 - u32::from(state.refreshed);
+        if p.max_retries.is_some_and(|max| retries_done >= max) {
+            return Next::Fail(error);
+        }
+        let ctx = RetryContext {
+            method: &p.info.method,
+            attempt: attempt - u32::from(state.refreshed),
+            elapsed: state.started.elapsed(),
+            outcome,
+            max_retries: p.max_retries,
+        };
+        let RetryDecision::RetryAfter(wait) = self.shared.retry.decide(&ctx) else {
+            return Next::Fail(error);
+        };
+        if state.deadline.is_some_and(|at| Instant::now() + wait >= at) {
+            tracing::debug!(?wait, "not retrying: the wait would pass the deadline");
+            return Next::Fail(error);
+        }
+        let cost = if matches!(outcome, Outcome::Timeout) {
+            RetryBudget::TIMEOUT_COST
+        } else {
+            RetryBudget::RETRY_COST
+        };
+        if !self.shared.budget.try_acquire(cost) {
+            tracing::debug!("not retrying: the retry budget is exhausted");
+            return Next::Fail(error);
+        }
+        tracing::debug!(attempt, reason = %error, ?wait, "retrying");
+        Next::RetryAfter(wait)
     }
 
     /// Executes a request and reads the whole response.
-    pub async fn execute(&self, req: Request) -> Result<RawResponse, Error> {
-        let (request, status, headers, body, _) = self.run(req, false).await?;
-        Ok(RawResponse {
-            request,
-            status,
-            headers,
-            body: body.unwrap_or_default(),
-        })
+    pub fn execute(
+        &self,
+        req: Request,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
+        let call = self.run(req, false);
+        async move {
+            let (request, status, headers, body, _) = call.await?;
+            Ok(RawResponse {
+                request,
+                status,
+                headers,
+                body: body.unwrap_or_default(),
+            })
+        }
     }
 
     /// Executes a request and decodes the JSON response.
-    pub async fn send<T: serde::de::DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        self.execute(req).await?.json()
+    pub fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
+        let call = self.execute(req);
+        async move { call.await?.json() }
     }
 
     /// Executes a request and decodes the JSON response, keeping status and headers.
-    pub async fn send_with_response<T: serde::de::DeserializeOwned>(
+    pub fn send_with_response<T: serde::de::DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<T>, Error> {
-        let raw = self.execute(req).await?;
-        Ok(Response {
-            value: raw.json()?,
-            status: raw.status,
-            headers: raw.headers,
-        })
+    ) -> impl Future<Output = Result<Response<T>, Error>> + Send + '_ {
+        let call = self.execute(req);
+        async move {
+            let raw = call.await?;
+            Ok(Response {
+                value: raw.json()?,
+                status: raw.status,
+                headers: raw.headers,
+            })
+        }
     }
 
     /// Executes a request and streams the response body (retries apply until a 2xx arrives).
-    pub async fn execute_stream(&self, req: Request) -> Result<StreamResponse, Error> {
-        let (request, status, headers, _, response) = self.run(req, true).await?;
-        let response = response.ok_or_else(|| Error::invalid("no streaming response"))?;
-        Ok(StreamResponse {
-            request,
+    pub fn execute_stream(
+        &self,
+        req: Request,
+    ) -> impl Future<Output = Result<StreamResponse, Error>> + Send + '_ {
+        let call = self.run(req, true);
+        async move {
+            let (request, status, headers, _, response) = call.await?;
+            let response = *response.ok_or_else(|| Error::invalid("no streaming response"))?;
+            Ok(StreamResponse {
+                request,
+                status,
+                headers,
+                response,
+            })
+        }
+    }
+}
+
+/// Sends one request and reads its response: in full, or (for a 2xx when `stream`) up to the
+/// headers.
+async fn exchange(
+    pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+    stream: bool,
+    max_bytes: Option<usize>,
+) -> Attempt {
+    let mut resp = match pending.await {
+        Ok(r) => r,
+        Err(e) if e.is_timeout() => return Attempt::Timeout,
+        Err(e) => return Attempt::Connection(e),
+    };
+    let status = resp.status();
+    // Streams keep their headers; otherwise they are taken, not copied.
+    let headers = if stream {
+        resp.headers().clone()
+    } else {
+        std::mem::take(resp.headers_mut())
+    };
+    if status.is_success() && stream {
+        return Attempt::Done {
             status,
             headers,
-            response,
-        })
+            body: None,
+            response: Some(Box::new(resp)),
+        };
+    }
+    let body = match max_bytes {
+        None => resp.bytes().await.map_err(BodyError::Transport),
+        Some(limit) => read_bounded(resp, limit).await,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(BodyError::TooLarge(n)) => return Attempt::TooLarge(n),
+        Err(BodyError::Transport(e)) if e.is_timeout() => return Attempt::Timeout,
+        Err(BodyError::Transport(e)) => return Attempt::Connection(e),
+    };
+    if status.is_success() {
+        Attempt::Done {
+            status,
+            headers,
+            body: Some(body),
+            response: None,
+        }
+    } else {
+        Attempt::Failed {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
@@ -594,22 +797,44 @@ enum BodyError {
     Transport(reqwest::Error),
 }
 
-async fn read_body(mut resp: reqwest::Response, max: Option<usize>) -> Result<Bytes, BodyError> {
-    let Some(limit) = max else {
-        return resp.bytes().await.map_err(BodyError::Transport);
-    };
+/// Reads a body of at most `limit` bytes.
+async fn read_bounded(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge(limit));
     }
-    let max = Some(limit);
     let mut buf = BytesMut::new();
     while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
-        if let Some(limit) = max {
-            if buf.len() + chunk.len() > limit {
-                return Err(BodyError::TooLarge(limit));
-            }
+        if buf.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge(limit));
         }
         buf.extend_from_slice(&chunk);
     }
     Ok(buf.freeze())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A call's state is written and read on every call, so its size is a cost (see
+    /// BENCHMARKS.md): the future `send` returns stays a few words, and the one allocation
+    /// holding the attempt loop stays within glibc's per-thread cache (1,032 bytes).
+    #[test]
+    fn call_state_stays_small() -> Result<(), Error> {
+        let client = Client::builder("http://localhost").build()?;
+        let send = client.send::<serde_json::Value>(Request::get("/x"));
+        assert!(
+            std::mem::size_of_val(&send) <= 128,
+            "{}",
+            std::mem::size_of_val(&send)
+        );
+        let call = client.run(Request::get("/x"), false);
+        assert!(
+            std::mem::size_of_val(&*call) <= 1032,
+            "{}",
+            std::mem::size_of_val(&*call)
+        );
+        assert!(std::mem::size_of::<Attempt>() <= 160);
+        Ok(())
+    }
 }

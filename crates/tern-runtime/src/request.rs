@@ -348,11 +348,20 @@ impl Request {
     }
 
     /// The path with parameters filled in and encoded.
+    #[cfg(test)]
     pub(crate) fn render_path(&self) -> Result<String, Error> {
         let mut out = String::with_capacity(self.path.len() + 16);
+        self.render_path_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Appends the path with parameters filled in and encoded to `out`.
+    pub(crate) fn render_path_into(&self, out: &mut String) -> Result<(), Error> {
         let mut rest: &str = &self.path;
-        while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else {
+        // Byte searches: `{` and `}` are ASCII, so the indexes are char boundaries.
+        let find = |s: &str, b: u8| s.bytes().position(|c| c == b);
+        while let Some(start) = find(rest, b'{') {
+            let Some(len) = find(&rest[start..], b'}') else {
                 break;
             };
             let name = &rest[start + 1..start + len];
@@ -372,7 +381,38 @@ impl Request {
             rest = &rest[start + len + 1..];
         }
         out.push_str(rest);
-        Ok(out)
+        Ok(())
+    }
+
+    /// The URL as text, in one buffer: `base` (unless the path is already absolute), the
+    /// rendered path, then `query` form-encoded.
+    pub(crate) fn url_text<'a>(
+        &self,
+        base: &str,
+        query: impl IntoIterator<Item = &'a (String, String)>,
+    ) -> Result<String, Error> {
+        let mut url = String::with_capacity(base.len() + self.path.len() + 32);
+        if !(self.path.starts_with("http://") || self.path.starts_with("https://")) {
+            url.push_str(base.trim_end_matches('/'));
+            if !self.path.starts_with('/') {
+                url.push('/');
+            }
+        }
+        self.render_path_into(&mut url)?;
+        let mut query = query.into_iter().peekable();
+        if query.peek().is_some() {
+            let start = match url.find('?') {
+                Some(i) => i + 1,
+                None => {
+                    url.push('?');
+                    url.len()
+                }
+            };
+            url = url::form_urlencoded::Serializer::for_suffix(url, start)
+                .extend_pairs(query)
+                .finish();
+        }
+        Ok(url)
     }
 }
 
@@ -416,20 +456,6 @@ pub(crate) fn encode_multipart(parts: &[Part], boundary: &str) -> Result<Bytes, 
     Ok(Bytes::from(out))
 }
 
-/// Joins a base URL and a path (or returns the path when it is already absolute).
-pub(crate) fn join_url(base: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
-        return path.to_owned();
-    }
-    let mut url = String::with_capacity(base.len() + path.len() + 1);
-    url.push_str(base.trim_end_matches('/'));
-    if !path.starts_with('/') {
-        url.push('/');
-    }
-    url.push_str(path);
-    url
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,11 +492,26 @@ mod tests {
 
     #[test]
     fn urls_join() {
-        assert_eq!(join_url("https://a.com/v1/", "/x"), "https://a.com/v1/x");
-        assert_eq!(join_url("https://a.com/v1", "x"), "https://a.com/v1/x");
+        let none: [&(String, String); 0] = [];
+        let url = |base: &str, path: &'static str| Request::get(path).url_text(base, none).unwrap();
+        assert_eq!(url("https://a.com/v1/", "/x"), "https://a.com/v1/x");
+        assert_eq!(url("https://a.com/v1", "x"), "https://a.com/v1/x");
+        assert_eq!(url("https://a.com", "https://b.com/t"), "https://b.com/t");
+        let query = [
+            ("a b".to_owned(), "1&2".to_owned()),
+            ("c".to_owned(), "é".to_owned()),
+        ];
         assert_eq!(
-            join_url("https://a.com", "https://b.com/t"),
-            "https://b.com/t"
+            Request::get("/x")
+                .url_text("https://a.com", &query)
+                .unwrap(),
+            "https://a.com/x?a+b=1%262&c=%C3%A9"
+        );
+        assert_eq!(
+            Request::get("/x?fixed=1")
+                .url_text("https://a.com", &query[1..])
+                .unwrap(),
+            "https://a.com/x?fixed=1&c=%C3%A9"
         );
     }
 }
