@@ -20,6 +20,8 @@ pub struct Client {
 pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// The base URL parsed once (`None` when it does not parse: calls then report it).
+    pub(crate) base: Option<url::Url>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) default_query: Vec<(String, String)>,
@@ -318,6 +320,9 @@ impl ClientBuilder {
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
+                base: url::Url::parse(&self.base_url)
+                    .ok()
+                    .filter(|u| !u.cannot_be_a_base()),
                 base_url: self.base_url,
                 user_agent,
                 default_headers,

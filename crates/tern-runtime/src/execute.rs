@@ -4,7 +4,7 @@
 use crate::auth::{ApiKeyLocation, Credential, Secret, TokenProvider};
 use crate::client::Client;
 use crate::error::{decode_json, ApiError, Error, RequestInfo};
-use crate::request::{Body, Request};
+use crate::request::{Body, Request, NO_OPTIONS};
 use crate::retry::{Outcome, RetryBudget, RetryContext, RetryDecision};
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
@@ -170,6 +170,7 @@ enum Next {
     RetryAfter(Duration),
 }
 
+/// How an attempt ended.
 enum Attempt {
     Done {
         status: StatusCode,
@@ -178,7 +179,12 @@ enum Attempt {
         /// The response whose body is still to be streamed (boxed: rare, and large).
         response: Option<Box<reqwest::Response>>,
     },
-    Failed {
+    Failed(Failure),
+}
+
+/// How an attempt failed.
+enum Failure {
+    Status {
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
@@ -205,20 +211,55 @@ fn secret_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
 }
 
 impl Client {
-    /// The URL to call, as text.
-    fn url_text(&self, req: &Request) -> Result<String, Error> {
-        match &req.absolute_url {
-            Some(absolute) => Ok(absolute.clone()),
-            None => req.url_text(
-                &self.shared.base_url,
-                self.shared
-                    .default_query
-                    .iter()
-                    .chain(&req.query)
-                    .chain(&self.options.query)
-                    .chain(&req.options.query),
-            ),
+    /// The URL to call, and its text for [`RequestInfo`].
+    ///
+    /// A path relative to the base URL is set on a copy of the base URL parsed when the client
+    /// was built: host, port and scheme are not parsed again on every call (raw `reqwest` with
+    /// a string URL parses all of it each time). Absolute URLs (a next-page link, a path that
+    /// is a full URL) and templates carrying their own `?` or `#` are parsed in full.
+    fn url(&self, req: &Request) -> Result<(url::Url, String), Error> {
+        let shared = &self.shared;
+        let query = || {
+            shared
+                .default_query
+                .iter()
+                .chain(&req.query)
+                .chain(&self.options.query)
+                .chain(req.options.iter().flat_map(|o| &o.query))
+        };
+        let relative = req.absolute_url.is_none()
+            && !(req.path.starts_with("http://") || req.path.starts_with("https://"))
+            && !req.path.contains(['?', '#']);
+        if let (true, Some(base)) = (relative, &shared.base) {
+            let base_path = base.path().trim_end_matches('/');
+            let mut path = String::with_capacity(base_path.len() + req.path.len() + 16);
+            path.push_str(base_path);
+            if !req.path.starts_with('/') {
+                path.push('/');
+            }
+            req.render_path_into(&mut path)?;
+            let mut url = base.clone();
+            url.set_path(&path);
+            let mut query = query().peekable();
+            if query.peek().is_some() {
+                url.query_pairs_mut().extend_pairs(query);
+            }
+            let text = url.as_str().to_owned();
+            return Ok((url, text));
         }
+        let text = match &req.absolute_url {
+            Some(absolute) => absolute.clone(),
+            None => req.url_text(&shared.base_url, query())?,
+        };
+        let url = url::Url::parse(&text)
+            .map_err(|e| Error::invalid(format!("the URL for {} is not valid: {e}", req.path)))?;
+        // The text itself when parsing kept it as it was.
+        let text = if url.as_str() == text {
+            text
+        } else {
+            url.as_str().to_owned()
+        };
+        Ok((url, text))
     }
 
     /// Adds the query API keys of the selected credentials (kept out of `RequestInfo`).
@@ -241,18 +282,13 @@ impl Client {
     fn prepare(&self, req: Request) -> Result<Prepared, Error> {
         let shared = &self.shared;
         // Client-level options first, the request's own on top (no merged copy is built).
-        let (base, over) = (&*self.options, &req.options);
-        let text = self.url_text(&req)?;
-        let mut url = url::Url::parse(&text)
-            .map_err(|e| Error::invalid(format!("the URL for {} is not valid: {e}", req.path)))?;
-        // The URL shown in errors and logs: the text itself when parsing kept it as it was.
+        let over = req.options.as_deref().unwrap_or(&NO_OPTIONS);
+        let base = &*self.options;
+        let (mut url, text) = self.url(&req)?;
+        // The URL shown in errors and logs (query API keys are added to `url` only).
         let info = RequestInfo {
             method: req.method.clone(),
-            url: if url.as_str() == text {
-                text
-            } else {
-                url.as_str().to_owned()
-            },
+            url: text,
         };
         let mut headers = Vec::new();
         for (n, v) in req.headers.iter().chain(&base.headers).chain(&over.headers) {
@@ -277,61 +313,10 @@ impl Client {
                 headers.push((h.clone(), key));
             }
         }
-        let body_fields = || base.body_fields.iter().chain(&over.body_fields);
         let has_body_fields = !(base.body_fields.is_empty() && over.body_fields.is_empty());
         let body = match req.body {
             Body::Empty if !has_body_fields => PreparedBody::None,
-            Body::Empty | Body::Json(_) => {
-                let mut value = match req.body {
-                    Body::Json(v) => v,
-                    _ => serde_json::Value::Object(serde_json::Map::new()),
-                };
-                if has_body_fields {
-                    let serde_json::Value::Object(map) = &mut value else {
-                        return Err(Error::invalid("extra body fields need a JSON object body"));
-                    };
-                    for (k, v) in body_fields() {
-                        map.insert(k.clone(), v.clone());
-                    }
-                }
-                let bytes = serde_json::to_vec(&value)
-                    .map_err(|e| Error::invalid(format!("the body cannot be serialised: {e}")))?;
-                PreparedBody::Bytes(
-                    Bytes::from(bytes),
-                    HeaderValue::from_static("application/json"),
-                )
-            }
-            Body::Form(mut fields) => {
-                for (k, v) in body_fields() {
-                    fields.push((
-                        k.clone(),
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string()),
-                    ));
-                }
-                let encoded = url::form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(&fields)
-                    .finish();
-                PreparedBody::Bytes(
-                    Bytes::from(encoded),
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                )
-            }
-            Body::Multipart(parts) => {
-                let boundary = format!("tern-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-                let bytes = crate::request::encode_multipart(&parts, &boundary)?;
-                PreparedBody::Bytes(
-                    bytes,
-                    header_value(
-                        "content-type",
-                        &format!("multipart/form-data; boundary={boundary}"),
-                    )?,
-                )
-            }
-            Body::Bytes { data, content_type } => {
-                PreparedBody::Bytes(data, header_value("content-type", &content_type)?)
-            }
+            body => encode_body(body, base.body_fields.iter().chain(&over.body_fields))?,
         };
         let credentials = select_credentials(&shared.credentials, req.security.as_deref());
         self.add_query_keys(&mut url, &credentials);
@@ -396,10 +381,30 @@ impl Client {
         token: Option<&Secret>,
     ) -> Result<reqwest::Request, Error> {
         let mut request = reqwest::Request::new(p.info.method.clone(), url);
-        let mut headers = self.attempt_headers(p, retry_count);
+        *request.headers_mut() = self.attempt_headers(p, retry_count);
+        if let PreparedBody::Bytes(b, _) = &p.body {
+            *request.body_mut() = Some(b.clone().into());
+        }
+        if p.credentials.is_empty() {
+            Ok(request)
+        } else {
+            self.authenticate(request, &p.credentials, token)
+        }
+    }
+
+    /// Adds the selected credentials to `request` (a provider's with `token`). Out of line, so
+    /// that calls without credentials do not carry its code.
+    #[inline(never)]
+    fn authenticate(
+        &self,
+        mut request: reqwest::Request,
+        selected: &[usize],
+        token: Option<&Secret>,
+    ) -> Result<reqwest::Request, Error> {
+        let headers = request.headers_mut();
         let mut cookies = Vec::new();
         let mut basic = None;
-        for (_, c) in p.credentials.iter().map(|&i| &self.shared.credentials[i]) {
+        for (_, c) in selected.iter().map(|&i| &self.shared.credentials[i]) {
             match c {
                 Credential::Bearer(t) => {
                     headers.insert(
@@ -437,10 +442,6 @@ impl Client {
         }
         if !cookies.is_empty() {
             headers.insert(COOKIE, secret_value("cookie", &cookies.join("; "))?);
-        }
-        *request.headers_mut() = headers;
-        if let PreparedBody::Bytes(b, _) = &p.body {
-            *request.body_mut() = Some(b.clone().into());
         }
         if let Some((username, password)) = basic {
             // reqwest encodes (and marks sensitive) the basic credentials.
@@ -496,13 +497,7 @@ impl Client {
             // The first attempt takes the prepared URL; a retry parses it again.
             let url = match p.first_url.take() {
                 Some(url) => url,
-                None => {
-                    let mut url = url::Url::parse(&p.info.url).map_err(|e| {
-                        Error::invalid(format!("the URL {} is not valid: {e}", p.info.url))
-                    })?;
-                    self.add_query_keys(&mut url, &p.credentials);
-                    url
-                }
+                None => self.retry_url(&p)?,
             };
             let token = match self.token_provider(&p.credentials) {
                 Some(provider) => {
@@ -522,10 +517,10 @@ impl Client {
                 stream,
                 p.max_bytes,
             ));
-            let outcome = tokio::time::timeout(timeout, exchange)
+            let outcome = crate::timeout::timeout(timeout, exchange)
                 .instrument(span.clone())
                 .await
-                .unwrap_or(Attempt::Timeout);
+                .unwrap_or(Attempt::Failed(Failure::Timeout));
             let latency_ms = t.elapsed().as_millis() as u64;
             span.record("latency_ms", latency_ms);
             match self.after_attempt(&p, &mut state, outcome, token, latency_ms, &span) {
@@ -537,6 +532,15 @@ impl Client {
                 Next::RetryAfter(wait) => self.shared.sleeper.sleep(wait).await,
             }
         }
+    }
+
+    /// The URL of a retry (the first attempt took the prepared one).
+    #[inline(never)]
+    fn retry_url(&self, p: &Prepared) -> Result<url::Url, Error> {
+        let mut url = url::Url::parse(&p.info.url)
+            .map_err(|e| Error::invalid(format!("the URL {} is not valid: {e}", p.info.url)))?;
+        self.add_query_keys(&mut url, &p.credentials);
+        Ok(url)
     }
 
     /// What follows an attempt: success, a typed error, or another attempt (now, after a token
@@ -551,7 +555,9 @@ impl Client {
         span: &tracing::Span,
     ) -> Next {
         let attempt = state.count;
-        if let Attempt::Done { status, .. } | Attempt::Failed { status, .. } = &outcome {
+        if let Attempt::Done { status, .. } | Attempt::Failed(Failure::Status { status, .. }) =
+            &outcome
+        {
             span.record("status", status.as_u16());
             tracing::debug!(
                 attempt,
@@ -560,7 +566,7 @@ impl Client {
                 "attempt answered"
             );
         }
-        let (status, headers, error) = match outcome {
+        match outcome {
             Attempt::Done {
                 status,
                 headers,
@@ -568,15 +574,32 @@ impl Client {
                 response,
             } => {
                 self.shared.budget.refund();
-                return Next::Done(status, headers, body, response);
+                Next::Done(status, headers, body, response)
             }
-            Attempt::TooLarge(limit) => {
+            Attempt::Failed(failure) => self.after_failure(p, state, failure, token, latency_ms),
+        }
+    }
+
+    /// After a failed attempt: the error, a token refresh, or a retry. Out of line, so that
+    /// the success path stays short.
+    #[inline(never)]
+    fn after_failure(
+        &self,
+        p: &Prepared,
+        state: &mut Attempts,
+        failure: Failure,
+        token: Option<(Arc<dyn TokenProvider>, Secret)>,
+        latency_ms: u64,
+    ) -> Next {
+        let attempt = state.count;
+        let (status, headers, error) = match failure {
+            Failure::TooLarge(limit) => {
                 return Next::Fail(Error::ResponseTooLarge {
                     request: p.info.clone(),
                     limit,
                 })
             }
-            Attempt::Failed {
+            Failure::Status {
                 status,
                 headers,
                 body,
@@ -596,7 +619,7 @@ impl Client {
                     Error::from_status(api_error(p.info.clone(), status, headers.clone(), body));
                 (status, headers, err)
             }
-            Attempt::Connection(e) => {
+            Failure::Connection(e) => {
                 tracing::debug!(attempt, latency_ms, error = %e, "attempt could not connect");
                 let err = Error::Connection {
                     request: p.info.clone(),
@@ -604,7 +627,7 @@ impl Client {
                 };
                 (StatusCode::default(), HeaderMap::new(), err)
             }
-            Attempt::Timeout => {
+            Failure::Timeout => {
                 tracing::debug!(attempt, latency_ms, "attempt timed out");
                 let err = Error::Timeout {
                     request: p.info.clone(),
@@ -712,6 +735,69 @@ impl Client {
     }
 }
 
+/// Encodes a request body once, with any extra fields from the options, so that every attempt
+/// sends the same bytes. Kept out of line: a body-less call never runs it.
+#[inline(never)]
+fn encode_body<'a>(
+    body: Body,
+    extra: impl Iterator<Item = &'a (String, serde_json::Value)> + Clone,
+) -> Result<PreparedBody, Error> {
+    let has_extra = extra.clone().next().is_some();
+    Ok(match body {
+        Body::Empty | Body::Json(_) => {
+            let mut value = match body {
+                Body::Json(v) => v,
+                _ => serde_json::Value::Object(serde_json::Map::new()),
+            };
+            if has_extra {
+                let serde_json::Value::Object(map) = &mut value else {
+                    return Err(Error::invalid("extra body fields need a JSON object body"));
+                };
+                for (k, v) in extra {
+                    map.insert(k.clone(), v.clone());
+                }
+            }
+            let bytes = serde_json::to_vec(&value)
+                .map_err(|e| Error::invalid(format!("the body cannot be serialised: {e}")))?;
+            PreparedBody::Bytes(
+                Bytes::from(bytes),
+                HeaderValue::from_static("application/json"),
+            )
+        }
+        Body::Form(mut fields) => {
+            for (k, v) in extra {
+                fields.push((
+                    k.clone(),
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string()),
+                ));
+            }
+            let encoded = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&fields)
+                .finish();
+            PreparedBody::Bytes(
+                Bytes::from(encoded),
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            )
+        }
+        Body::Multipart(parts) => {
+            let boundary = format!("tern-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            let bytes = crate::request::encode_multipart(&parts, &boundary)?;
+            PreparedBody::Bytes(
+                bytes,
+                header_value(
+                    "content-type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                )?,
+            )
+        }
+        Body::Bytes { data, content_type } => {
+            PreparedBody::Bytes(data, header_value("content-type", &content_type)?)
+        }
+    })
+}
+
 /// Sends one request and reads its response: in full, or (for a 2xx when `stream`) up to the
 /// headers.
 async fn exchange(
@@ -721,8 +807,8 @@ async fn exchange(
 ) -> Attempt {
     let mut resp = match pending.await {
         Ok(r) => r,
-        Err(e) if e.is_timeout() => return Attempt::Timeout,
-        Err(e) => return Attempt::Connection(e),
+        Err(e) if e.is_timeout() => return Attempt::Failed(Failure::Timeout),
+        Err(e) => return Attempt::Failed(Failure::Connection(e)),
     };
     let status = resp.status();
     // Streams keep their headers; otherwise they are taken, not copied.
@@ -739,15 +825,11 @@ async fn exchange(
             response: Some(Box::new(resp)),
         };
     }
-    let body = match max_bytes {
-        None => resp.bytes().await.map_err(BodyError::Transport),
-        Some(limit) => read_bounded(resp, limit).await,
-    };
-    let body = match body {
+    let body = match read_body(&mut resp, max_bytes).await {
         Ok(b) => b,
-        Err(BodyError::TooLarge(n)) => return Attempt::TooLarge(n),
-        Err(BodyError::Transport(e)) if e.is_timeout() => return Attempt::Timeout,
-        Err(BodyError::Transport(e)) => return Attempt::Connection(e),
+        Err(BodyError::TooLarge(n)) => return Attempt::Failed(Failure::TooLarge(n)),
+        Err(BodyError::Transport(e)) if e.is_timeout() => return Attempt::Failed(Failure::Timeout),
+        Err(BodyError::Transport(e)) => return Attempt::Failed(Failure::Connection(e)),
     };
     if status.is_success() {
         Attempt::Done {
@@ -757,11 +839,11 @@ async fn exchange(
             response: None,
         }
     } else {
-        Attempt::Failed {
+        Attempt::Failed(Failure::Status {
             status,
             headers,
             body,
-        }
+        })
     }
 }
 
@@ -797,19 +879,37 @@ enum BodyError {
     Transport(reqwest::Error),
 }
 
-/// Reads a body of at most `limit` bytes.
-async fn read_bounded(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
-    if resp.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge(limit));
+/// Reads a whole body (failing past `limit` bytes, when given). Chunk by chunk rather than
+/// through `Response::bytes`: this future is a fraction of that one's size, and a body that
+/// arrives in one chunk (most JSON responses) is kept without a copy.
+async fn read_body(resp: &mut reqwest::Response, limit: Option<usize>) -> Result<Bytes, BodyError> {
+    let too_large = |n: usize| limit.is_some_and(|limit| n > limit);
+    if resp
+        .content_length()
+        .is_some_and(|n| too_large(usize::try_from(n).unwrap_or(usize::MAX)))
+    {
+        return Err(BodyError::TooLarge(limit.unwrap_or_default()));
     }
-    let mut buf = BytesMut::new();
+    let mut first = Bytes::new();
+    let mut rest = BytesMut::new();
     while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
-        if buf.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge(limit));
+        if too_large(first.len() + rest.len() + chunk.len()) {
+            return Err(BodyError::TooLarge(limit.unwrap_or_default()));
         }
-        buf.extend_from_slice(&chunk);
+        if first.is_empty() && rest.is_empty() {
+            first = chunk;
+        } else {
+            if rest.is_empty() {
+                rest.extend_from_slice(&first);
+            }
+            rest.extend_from_slice(&chunk);
+        }
     }
-    Ok(buf.freeze())
+    Ok(if rest.is_empty() {
+        first
+    } else {
+        rest.freeze()
+    })
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ mod pagination;
 mod request;
 mod retry;
 mod sse;
+mod timeout;
 
 pub use auth::{
     ApiKeyLocation, BoxFuture, Credential, OAuth2ClientCredentials, Secret, TokenProvider,

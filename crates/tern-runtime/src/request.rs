@@ -39,6 +39,18 @@ pub struct RequestOptions {
     pub max_response_bytes: Option<usize>,
 }
 
+/// No overrides, for requests that carry none.
+pub(crate) static NO_OPTIONS: RequestOptions = RequestOptions {
+    timeout: None,
+    max_retries: None,
+    deadline: None,
+    headers: Vec::new(),
+    query: Vec::new(),
+    body_fields: Vec::new(),
+    idempotency_key: None,
+    max_response_bytes: None,
+};
+
 impl RequestOptions {
     /// No overrides.
     pub fn new() -> Self {
@@ -211,7 +223,8 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
-    pub(crate) options: RequestOptions,
+    /// Boxed: most calls have none, and the request is moved through several calls.
+    pub(crate) options: Option<Box<RequestOptions>>,
     /// Set for Link-header pagination: the next page's full URL.
     pub(crate) absolute_url: Option<String>,
     /// Security alternatives (each a set of scheme names); `None` = send every credential.
@@ -229,7 +242,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
-            options: RequestOptions::default(),
+            options: None,
             absolute_url: None,
             security: None,
         }
@@ -343,7 +356,7 @@ impl Request {
 
     /// Sets per-request options.
     pub fn options(mut self, options: RequestOptions) -> Request {
-        self.options = options;
+        self.options = Some(Box::new(options));
         self
     }
 
