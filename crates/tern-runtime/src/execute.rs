@@ -487,7 +487,11 @@ impl Client {
         };
         loop {
             state.count += 1;
-            let t = Instant::now();
+            let t = if state.count == 1 {
+                started
+            } else {
+                Instant::now()
+            };
             let span = tracing::debug_span!(
                 "tern.attempt",
                 attempt = state.count,
@@ -521,9 +525,10 @@ impl Client {
                 .instrument(span.clone())
                 .await
                 .unwrap_or(Attempt::Failed(Failure::Timeout));
-            let latency_ms = t.elapsed().as_millis() as u64;
-            span.record("latency_ms", latency_ms);
-            match self.after_attempt(&p, &mut state, outcome, token, latency_ms, &span) {
+            if !span.is_disabled() {
+                span.record("latency_ms", t.elapsed().as_millis() as u64);
+            }
+            match self.after_attempt(&p, &mut state, outcome, token, t, &span) {
                 Next::Done(status, headers, body, response) => {
                     return Ok((p.info, status, headers, body, response))
                 }
@@ -551,7 +556,7 @@ impl Client {
         state: &mut Attempts,
         outcome: Attempt,
         token: Option<(Arc<dyn TokenProvider>, Secret)>,
-        latency_ms: u64,
+        started: Instant,
         span: &tracing::Span,
     ) -> Next {
         let attempt = state.count;
@@ -562,7 +567,7 @@ impl Client {
             tracing::debug!(
                 attempt,
                 status = status.as_u16(),
-                latency_ms,
+                latency_ms = started.elapsed().as_millis() as u64,
                 "attempt answered"
             );
         }
@@ -576,7 +581,7 @@ impl Client {
                 self.shared.budget.refund();
                 Next::Done(status, headers, body, response)
             }
-            Attempt::Failed(failure) => self.after_failure(p, state, failure, token, latency_ms),
+            Attempt::Failed(failure) => self.after_failure(p, state, failure, token, started),
         }
     }
 
@@ -589,7 +594,7 @@ impl Client {
         state: &mut Attempts,
         failure: Failure,
         token: Option<(Arc<dyn TokenProvider>, Secret)>,
-        latency_ms: u64,
+        started: Instant,
     ) -> Next {
         let attempt = state.count;
         let (status, headers, error) = match failure {
@@ -620,7 +625,7 @@ impl Client {
                 (status, headers, err)
             }
             Failure::Connection(e) => {
-                tracing::debug!(attempt, latency_ms, error = %e, "attempt could not connect");
+                tracing::debug!(attempt, latency_ms = started.elapsed().as_millis() as u64, error = %e, "attempt could not connect");
                 let err = Error::Connection {
                     request: p.info.clone(),
                     source: e,
@@ -628,7 +633,11 @@ impl Client {
                 (StatusCode::default(), HeaderMap::new(), err)
             }
             Failure::Timeout => {
-                tracing::debug!(attempt, latency_ms, "attempt timed out");
+                tracing::debug!(
+                    attempt,
+                    latency_ms = started.elapsed().as_millis() as u64,
+                    "attempt timed out"
+                );
                 let err = Error::Timeout {
                     request: p.info.clone(),
                 };
