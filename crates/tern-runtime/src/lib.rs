@@ -36,7 +36,8 @@
 //! By default a call makes up to 3 attempts (connection errors, timeouts, 408, 409, 429, 5xx),
 //! waiting `min(0.5 s × 2ⁿ, 8 s)` minus up to 25% jitter unless the server sends
 //! `retry-after-ms` / `Retry-After` (honoured between 0 and 60 s); `x-should-retry` overrides.
-//! Each attempt times out after 60 s. Retries draw from a per-client token bucket
+//! Each attempt times out after 60 s (wall-clock time, kept by a shared watchdog thread;
+//! `tokio::time::pause` does not stop it). Retries draw from a per-client token bucket
 //! ([`RetryBudget`]) so a failing server does not get retry storms. Policies are values:
 //! [`DefaultRetry`], [`CivisRetry`], [`NoRetry`], or your own [`RetryPolicy`]. Per call, use
 //! [`RequestOptions`] (timeout, retries, deadline, extra headers/query/body fields, idempotency
