@@ -512,16 +512,16 @@ impl Client {
             };
             let request =
                 self.build_request(&p, url, state.count - 1, token.as_ref().map(|t| &t.1))?;
-            let timeout = match state.deadline {
-                Some(at) => p.timeout.min(at.saturating_duration_since(Instant::now())),
-                None => p.timeout,
-            };
+            // The attempt's clock starts now: at `t`, unless a token fetch took time since.
+            let start = if token.is_some() { Instant::now() } else { t };
+            let at = crate::timeout::after(start, p.timeout);
+            let at = state.deadline.map_or(at, |deadline| at.min(deadline));
             let exchange = Box::pin(exchange(
                 self.shared.http.execute(request),
                 stream,
                 p.max_bytes,
             ));
-            let outcome = crate::timeout::timeout(timeout, exchange)
+            let outcome = crate::timeout::timeout_at(at, exchange)
                 .instrument(span.clone())
                 .await
                 .unwrap_or(Attempt::Failed(Failure::Timeout));

@@ -156,14 +156,17 @@ pub(crate) fn timeout_at<F: Future + Unpin>(at: Instant, inner: F) -> Timeout<F>
     }
 }
 
-/// `inner`, or `None` if it is not done within `d`.
-pub(crate) fn timeout<F: Future + Unpin>(d: Duration, inner: F) -> Timeout<F> {
-    let now = Instant::now();
-    // A duration too large for an `Instant` is no deadline in practice.
-    let at = now
+/// `start + d`; a duration too large for an `Instant` is no deadline in practice.
+pub(crate) fn after(start: Instant, d: Duration) -> Instant {
+    start
         .checked_add(d)
-        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600));
-    timeout_at(at, inner)
+        .unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+/// `inner`, or `None` if it is not done within `d`.
+#[cfg(test)]
+pub(crate) fn timeout<F: Future + Unpin>(d: Duration, inner: F) -> Timeout<F> {
+    timeout_at(after(Instant::now(), d), inner)
 }
 
 /// See [`timeout`].
@@ -182,12 +185,16 @@ impl<F: Future + Unpin> Future for Timeout<F> {
         if let Poll::Ready(v) = Pin::new(&mut this.inner).poll(cx) {
             return Poll::Ready(Some(v));
         }
-        if Instant::now() >= this.at {
-            return Poll::Ready(None);
-        }
         match (this.slot, watchdog()) {
-            (Some(id), Some(w)) => w.update(id, cx.waker()),
+            // First poll: register, without reading the clock (a deadline already passed is
+            // woken by the watchdog at once).
             (None, Some(w)) => this.slot = Some(w.register(this.at, cx.waker().clone())),
+            (Some(id), Some(w)) => {
+                if Instant::now() >= this.at {
+                    return Poll::Ready(None);
+                }
+                w.update(id, cx.waker());
+            }
             (_, None) => {
                 let at = tokio::time::Instant::from_std(this.at);
                 let sleep = this
