@@ -593,14 +593,15 @@ pub(crate) fn operation(
         .unwrap_or(&model.security)
         .iter()
         .map(|r| {
-            let names = r.schemes.iter().map(|(n, _)| n.clone());
-            quote!(vec![#(#names.into()),*])
+            let names = r.schemes.iter().map(|(n, _)| n.as_str());
+            quote!(&[#(#names),*])
         })
         .collect();
+    // Constants: the scheme names cost no allocation per call.
     let security = if alternatives.is_empty() {
         quote!()
     } else {
-        quote!(request = request.security(vec![#(#alternatives),*]);)
+        quote!(request = request.security_static(&[#(#alternatives),*]);)
     };
     let mutable = if build.iter().all(|b| b.is_empty()) && body.is_empty() && security.is_empty() {
         quote!()

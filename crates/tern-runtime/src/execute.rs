@@ -4,7 +4,7 @@
 use crate::auth::{ApiKeyLocation, Credential, Secret, TokenProvider};
 use crate::client::Client;
 use crate::error::{decode_json, ApiError, Error, RequestInfo};
-use crate::request::{Body, Request, NO_OPTIONS};
+use crate::request::{Body, Request, Security, NO_OPTIONS};
 use crate::retry::{Outcome, RetryBudget, RetryContext, RetryDecision};
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
@@ -318,7 +318,7 @@ impl Client {
             Body::Empty if !has_body_fields => PreparedBody::None,
             body => encode_body(body, base.body_fields.iter().chain(&over.body_fields))?,
         };
-        let credentials = select_credentials(&shared.credentials, req.security.as_deref());
+        let credentials = select_credentials(&shared.credentials, req.security.as_ref());
         self.add_query_keys(&mut url, &credentials);
         Ok(Prepared {
             credentials,
@@ -753,6 +753,15 @@ fn encode_body<'a>(
 ) -> Result<PreparedBody, Error> {
     let has_extra = extra.clone().next().is_some();
     Ok(match body {
+        Body::JsonBytes(bytes) if !has_extra => {
+            PreparedBody::Bytes(bytes, HeaderValue::from_static("application/json"))
+        }
+        Body::JsonBytes(bytes) => {
+            // Extra fields are merged into the value (rare: only with `body_field` options).
+            let value = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::invalid(format!("the JSON body does not parse: {e}")))?;
+            return encode_body(Body::Json(value), extra);
+        }
         Body::Empty | Body::Json(_) => {
             let mut value = match body {
                 Body::Json(v) => v,
@@ -860,25 +869,40 @@ async fn exchange(
 /// first non-empty security alternative the client can satisfy entirely.
 fn select_credentials(
     credentials: &[(Option<String>, Credential)],
-    security: Option<&[Vec<String>]>,
+    security: Option<&Security>,
 ) -> Vec<usize> {
-    let Some(alternatives) = security else {
-        return (0..credentials.len()).collect();
-    };
+    match security {
+        None => (0..credentials.len()).collect(),
+        Some(Security::Static(alternatives)) => choose_credentials(
+            credentials,
+            alternatives.iter().map(|alt| alt.iter().copied()),
+        ),
+        Some(Security::Owned(alternatives)) => choose_credentials(
+            credentials,
+            alternatives
+                .iter()
+                .map(|alt| alt.iter().map(String::as_str)),
+        ),
+    }
+}
+
+fn choose_credentials<'a, I: Iterator<Item = &'a str>>(
+    credentials: &[(Option<String>, Credential)],
+    alternatives: impl Iterator<Item = I>,
+) -> Vec<usize> {
     let untagged = credentials
         .iter()
         .enumerate()
         .filter(|(_, (s, _))| s.is_none())
         .map(|(i, _)| i);
-    let has = |scheme: &String| {
+    let has = |scheme: &str| {
         credentials
             .iter()
-            .position(|(s, _)| s.as_ref() == Some(scheme))
+            .position(|(s, _)| s.as_deref() == Some(scheme))
     };
     let chosen: Vec<usize> = alternatives
-        .iter()
-        .filter(|alt| !alt.is_empty())
-        .find_map(|alt| alt.iter().map(has).collect::<Option<Vec<usize>>>())
+        .map(|alt| alt.map(has).collect::<Option<Vec<usize>>>())
+        .find_map(|alt| alt.filter(|chosen| !chosen.is_empty()))
         .unwrap_or_default();
     untagged.chain(chosen).collect()
 }

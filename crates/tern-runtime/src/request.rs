@@ -201,6 +201,8 @@ pub enum Body {
     Empty,
     /// JSON.
     Json(serde_json::Value),
+    /// JSON already serialised (what [`Request::json`] makes: one pass, no value tree).
+    JsonBytes(Bytes),
     /// `application/x-www-form-urlencoded`.
     Form(Vec<(String, String)>),
     /// `multipart/form-data`.
@@ -212,6 +214,13 @@ pub enum Body {
         /// Their media type.
         content_type: String,
     },
+}
+
+/// Security alternatives of a request: each a set of scheme names.
+#[derive(Debug, Clone)]
+pub(crate) enum Security {
+    Static(&'static [&'static [&'static str]]),
+    Owned(Vec<Vec<String>>),
 }
 
 /// A request to execute.
@@ -228,7 +237,7 @@ pub struct Request {
     /// Set for Link-header pagination: the next page's full URL.
     pub(crate) absolute_url: Option<String>,
     /// Security alternatives (each a set of scheme names); `None` = send every credential.
-    pub(crate) security: Option<Vec<Vec<String>>>,
+    pub(crate) security: Option<Security>,
 }
 
 impl Request {
@@ -318,9 +327,9 @@ impl Request {
     }
     /// Sets a JSON body from any serialisable value.
     pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Request, Error> {
-        let value = serde_json::to_value(body)
+        let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::invalid(format!("the request body cannot be serialised: {e}")))?;
-        self.body = Body::Json(value);
+        self.body = Body::JsonBytes(Bytes::from(bytes));
         Ok(self)
     }
     /// Sets a JSON body.
@@ -350,7 +359,12 @@ impl Request {
     /// names (OpenAPI `security`). The first alternative the client has every credential for
     /// is used; credentials added without a scheme name are always sent.
     pub fn security(mut self, alternatives: Vec<Vec<String>>) -> Request {
-        self.security = Some(alternatives);
+        self.security = Some(Security::Owned(alternatives));
+        self
+    }
+    /// [`Request::security`] from constants (what generated code uses: no allocation per call).
+    pub fn security_static(mut self, alternatives: &'static [&'static [&'static str]]) -> Request {
+        self.security = Some(Security::Static(alternatives));
         self
     }
 

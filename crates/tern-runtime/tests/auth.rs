@@ -11,11 +11,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn static_credentials() {
-    let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    let server = support::ok_server("/x").await;
     let (b, _) = support::builder(&server.uri());
     let client = b
         .bearer_token("tok-123")
@@ -273,4 +269,48 @@ async fn oauth_token_path_under_the_base_url() {
         .unwrap();
     let response = client.execute(Request::get("/x")).await.unwrap();
     assert_eq!(response.status.as_u16(), 200);
+}
+
+/// Each request sends the credentials of the first security alternative the client can satisfy
+/// entirely (plus any credential not tied to a scheme); with no declared security, all of them.
+#[tokio::test]
+async fn security_alternatives_choose_the_credentials_sent() {
+    let server = support::ok_server("/x").await;
+    let (b, _) = support::builder(&server.uri());
+    let client = b
+        .bearer_token("tok")
+        .for_scheme("bearerAuth")
+        .api_key(ApiKeyLocation::Header, "X-Api-Key", "key")
+        .for_scheme("apiKey")
+        .api_key(ApiKeyLocation::Header, "X-Always", "yes")
+        .build()
+        .unwrap();
+    let sent = |r: &wiremock::Request| {
+        let has = |h: &str| r.headers.contains_key(h);
+        (has("authorization"), has("x-api-key"), has("x-always"))
+    };
+    let cases = [
+        (
+            Request::get("/x").security_static(&[&["apiKey"]]),
+            (false, true, true),
+        ),
+        (
+            Request::get("/x").security(vec![vec!["missing".into()], vec!["bearerAuth".into()]]),
+            (true, false, true),
+        ),
+        (
+            Request::get("/x").security_static(&[&["bearerAuth", "apiKey"]]),
+            (true, true, true),
+        ),
+        (
+            Request::get("/x").security_static(&[&[]]),
+            (false, false, true),
+        ),
+        (Request::get("/x"), (true, true, true)),
+    ];
+    for (i, (request, expected)) in cases.into_iter().enumerate() {
+        client.execute(request).await.unwrap();
+        let r = server.received_requests().await.unwrap().pop().unwrap();
+        assert_eq!(sent(&r), expected, "case {i}");
+    }
 }

@@ -99,11 +99,7 @@ async fn bodies_are_resent_intact_with_one_idempotency_key() {
 
 #[tokio::test]
 async fn gets_carry_no_idempotency_key_unless_given() {
-    let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    let server = support::ok_server("/x").await;
     let (b, _) = support::builder(&server.uri());
     let client = b.idempotency_header("Idempotency-Key").build().unwrap();
     client.execute(Request::get("/x")).await.unwrap();
@@ -118,11 +114,7 @@ async fn gets_carry_no_idempotency_key_unless_given() {
 
 #[tokio::test]
 async fn options_add_headers_query_and_body_fields() {
-    let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    let server = support::ok_server("/x").await;
     let (b, _) = support::builder(&server.uri());
     let client = b
         .sdk("finch", "1.2.3")

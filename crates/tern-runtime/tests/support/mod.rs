@@ -37,3 +37,13 @@ pub fn client(base: &str) -> (Client, RecordingSleeper) {
     let (b, s) = builder(base);
     (b.build().unwrap(), s)
 }
+
+/// A mock server answering 200 (no body) on `path`.
+pub async fn ok_server(path: &str) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path(path))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    server
+}
