@@ -223,9 +223,15 @@ impl Client {
             shared
                 .default_query
                 .iter()
-                .chain(&req.query)
-                .chain(&self.options.query)
-                .chain(req.options.iter().flat_map(|o| &o.query))
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .chain(req.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())))
+                .chain(
+                    self.options
+                        .query
+                        .iter()
+                        .chain(req.options.iter().flat_map(|o| &o.query))
+                        .map(|(k, v)| (k.as_str(), v.as_str())),
+                )
         };
         let relative = req.absolute_url.is_none()
             && !(req.path.starts_with("http://") || req.path.starts_with("https://"))

@@ -229,7 +229,8 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: Cow<'static, str>,
     pub(crate) path_params: Vec<(Cow<'static, str>, String)>,
-    pub(crate) query: Vec<(String, String)>,
+    /// Names are usually literals of generated code: borrowed, not copied, per call.
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
     /// Boxed: most calls have none, and the request is moved through several calls.
@@ -296,12 +297,16 @@ impl Request {
         self
     }
     /// Adds a query parameter (call again with the same name for repeated values).
-    pub fn query(mut self, name: impl Into<String>, value: impl ToString) -> Request {
+    pub fn query(mut self, name: impl Into<Cow<'static, str>>, value: impl ToString) -> Request {
         self.query.push((name.into(), value.to_string()));
         self
     }
     /// Adds a query parameter when the value is present.
-    pub fn query_opt<V: ToString>(self, name: impl Into<String>, value: Option<V>) -> Request {
+    pub fn query_opt<V: ToString>(
+        self,
+        name: impl Into<Cow<'static, str>>,
+        value: Option<V>,
+    ) -> Request {
         match value {
             Some(v) => self.query(name, v),
             None => self,
@@ -310,7 +315,8 @@ impl Request {
     /// Replaces every value of a query parameter.
     pub fn set_query(mut self, name: &str, value: impl ToString) -> Request {
         self.query.retain(|(k, _)| k != name);
-        self.query.push((name.to_owned(), value.to_string()));
+        self.query
+            .push((Cow::Owned(name.to_owned()), value.to_string()));
         self
     }
     /// The first value of a query parameter.
@@ -416,7 +422,7 @@ impl Request {
     pub(crate) fn url_text<'a>(
         &self,
         base: &str,
-        query: impl IntoIterator<Item = &'a (String, String)>,
+        query: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<String, Error> {
         let mut url = String::with_capacity(base.len() + self.path.len() + 32);
         if !(self.path.starts_with("http://") || self.path.starts_with("https://")) {
@@ -519,24 +525,19 @@ mod tests {
 
     #[test]
     fn urls_join() {
-        let none: [&(String, String); 0] = [];
+        let none: [(&str, &str); 0] = [];
         let url = |base: &str, path: &'static str| Request::get(path).url_text(base, none).unwrap();
         assert_eq!(url("https://a.com/v1/", "/x"), "https://a.com/v1/x");
         assert_eq!(url("https://a.com/v1", "x"), "https://a.com/v1/x");
         assert_eq!(url("https://a.com", "https://b.com/t"), "https://b.com/t");
-        let query = [
-            ("a b".to_owned(), "1&2".to_owned()),
-            ("c".to_owned(), "é".to_owned()),
-        ];
+        let query = [("a b", "1&2"), ("c", "é")];
         assert_eq!(
-            Request::get("/x")
-                .url_text("https://a.com", &query)
-                .unwrap(),
+            Request::get("/x").url_text("https://a.com", query).unwrap(),
             "https://a.com/x?a+b=1%262&c=%C3%A9"
         );
         assert_eq!(
             Request::get("/x?fixed=1")
-                .url_text("https://a.com", &query[1..])
+                .url_text("https://a.com", query[1..].iter().copied())
                 .unwrap(),
             "https://a.com/x?fixed=1&c=%C3%A9"
         );
