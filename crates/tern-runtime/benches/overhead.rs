@@ -123,7 +123,10 @@ impl Clients {
         Some(Clients {
             raw: http.clone(),
             control: http.clone(),
-            tern: tern_runtime::Client::builder(base).http_client(http).build().ok()?,
+            tern: tern_runtime::Client::builder(base)
+                .http_client(http)
+                .build()
+                .ok()?,
             url: format!("{base}/workflows/42"),
         })
     }
