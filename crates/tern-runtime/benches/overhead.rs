@@ -103,7 +103,6 @@ enum Kind {
 
 struct Clients {
     raw: reqwest::Client,
-    control: reqwest::Client,
     tern: tern_runtime::Client,
     url: String,
 }
@@ -122,7 +121,6 @@ impl Clients {
             .ok()?;
         Some(Clients {
             raw: http.clone(),
-            control: http.clone(),
             tern: tern_runtime::Client::builder(base)
                 .http_client(http)
                 .build()
@@ -133,8 +131,7 @@ impl Clients {
 
     async fn call(&self, side: Side) {
         match side {
-            Side::Raw => raw_call(&self.raw, &self.url).await,
-            Side::RawControl => raw_call(&self.control, &self.url).await,
+            Side::Raw | Side::RawControl => raw_call(&self.raw, &self.url).await,
             Side::RawEquivalent => raw_equivalent_call(&self.raw, &self.url).await,
             Side::Tern => tern_call(&self.tern).await,
         }

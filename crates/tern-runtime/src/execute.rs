@@ -233,17 +233,11 @@ impl Client {
                         .map(|(k, v)| (k.as_str(), v.as_str())),
                 )
         };
-        let relative = req.absolute_url.is_none()
-            && !(req.path.starts_with("http://") || req.path.starts_with("https://"))
-            && !req.path.contains(['?', '#']);
+        let relative =
+            req.absolute_url.is_none() && !req.is_absolute() && !req.path.contains(['?', '#']);
         if let (true, Some(base)) = (relative, &shared.base) {
-            let base_path = base.path().trim_end_matches('/');
-            let mut path = String::with_capacity(base_path.len() + req.path.len() + 16);
-            path.push_str(base_path);
-            if !req.path.starts_with('/') {
-                path.push('/');
-            }
-            req.render_path_into(&mut path)?;
+            let mut path = String::with_capacity(base.path().len() + req.path.len() + 16);
+            req.join_path_into(base.path(), &mut path)?;
             let mut url = base.clone();
             url.set_path(&path);
             let mut query = query().peekable();

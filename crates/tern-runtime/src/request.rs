@@ -417,6 +417,21 @@ impl Request {
         Ok(())
     }
 
+    /// Whether the path template is a full URL (then no base URL is put before it).
+    pub(crate) fn is_absolute(&self) -> bool {
+        self.path.starts_with("http://") || self.path.starts_with("https://")
+    }
+
+    /// Appends `base` (without a trailing `/`), a `/` when the template lacks one, and the
+    /// rendered path to `out`.
+    pub(crate) fn join_path_into(&self, base: &str, out: &mut String) -> Result<(), Error> {
+        out.push_str(base.trim_end_matches('/'));
+        if !self.path.starts_with('/') {
+            out.push('/');
+        }
+        self.render_path_into(out)
+    }
+
     /// The URL as text, in one buffer: `base` (unless the path is already absolute), the
     /// rendered path, then `query` form-encoded.
     pub(crate) fn url_text<'a>(
@@ -425,13 +440,11 @@ impl Request {
         query: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<String, Error> {
         let mut url = String::with_capacity(base.len() + self.path.len() + 32);
-        if !(self.path.starts_with("http://") || self.path.starts_with("https://")) {
-            url.push_str(base.trim_end_matches('/'));
-            if !self.path.starts_with('/') {
-                url.push('/');
-            }
+        if self.is_absolute() {
+            self.render_path_into(&mut url)?;
+        } else {
+            self.join_path_into(base, &mut url)?;
         }
-        self.render_path_into(&mut url)?;
         let mut query = query.into_iter().peekable();
         if query.peek().is_some() {
             let start = match url.find('?') {
