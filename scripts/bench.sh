@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 specs=../shared/specs
-cargo build --release -q -p tern
+cargo build --release -q -p tern-openapi
 echo "## In-process (cargo bench -p tern-model --bench load)"
 cargo bench -q -p tern-model --bench load 2>/dev/null | grep '^|'
 echo

@@ -13,7 +13,7 @@ filter="${1:-}"
 specs_dir=../shared/specs
 [ -d "$specs_dir" ] || { echo "no $specs_dir" >&2; exit 1; }
 
-cargo build --release --quiet -p tern || exit 1
+cargo build --release --quiet -p tern-openapi || exit 1
 out=target/corpus-sdks
 mkdir -p "$out"
 export CARGO_TARGET_DIR="$PWD/target/corpus-check"

@@ -12,25 +12,27 @@ use tern_model::{ApiModel, BodyKind, HttpMethod};
 fn credential_method(scheme: &tern_model::SecurityScheme) -> Option<(&'static str, TokenStream)> {
     use tern_model::SecuritySchemeKind as K;
     let tag = &scheme.name;
-    let bearer = || quote!(pub fn access_token(mut self, token: impl Into<tern_runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token).for_scheme(#tag); self });
+    let bearer = || quote!(pub fn access_token(mut self, token: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token).for_scheme(#tag); self });
     Some(match &scheme.kind {
         K::Bearer { .. } | K::OpenIdConnect { .. } => ("access_token", bearer()),
         K::ApiKey { location, param } => {
             let loc = match location {
-                tern_model::ParameterLocation::Query => quote!(tern_runtime::ApiKeyLocation::Query),
-                tern_model::ParameterLocation::Cookie => {
-                    quote!(tern_runtime::ApiKeyLocation::Cookie)
+                tern_model::ParameterLocation::Query => {
+                    quote!(crate::runtime::ApiKeyLocation::Query)
                 }
-                _ => quote!(tern_runtime::ApiKeyLocation::Header),
+                tern_model::ParameterLocation::Cookie => {
+                    quote!(crate::runtime::ApiKeyLocation::Cookie)
+                }
+                _ => quote!(crate::runtime::ApiKeyLocation::Header),
             };
             (
                 "api_key",
-                quote!(pub fn api_key(mut self, key: impl Into<tern_runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #param, key).for_scheme(#tag); self }),
+                quote!(pub fn api_key(mut self, key: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #param, key).for_scheme(#tag); self }),
             )
         }
         K::Basic => (
             "basic_auth",
-            quote!(pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<tern_runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password).for_scheme(#tag); self }),
+            quote!(pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password).for_scheme(#tag); self }),
         ),
         K::OAuth2 { flows } => match flows
             .iter()
@@ -39,8 +41,8 @@ fn credential_method(scheme: &tern_model::SecurityScheme) -> Option<(&'static st
         {
             Some(url) => (
                 "client_credentials",
-                quote!(pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<tern_runtime::Secret>) -> Self {
-                    self.inner = self.inner.oauth2_client_credentials(tern_runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret)).for_scheme(#tag);
+                quote!(pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<crate::runtime::Secret>) -> Self {
+                    self.inner = self.inner.oauth2_client_credentials(crate::runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret)).for_scheme(#tag);
                     self
                 }),
             ),
@@ -150,7 +152,7 @@ fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStr
         seen.insert("client_credentials");
         let absolute = url.starts_with("http://") || url.starts_with("https://");
         let mut settings =
-            quote!(tern_runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret));
+            quote!(crate::runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret));
         if json {
             settings = quote!(#settings.json());
         }
@@ -176,7 +178,7 @@ fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStr
         let doc = format!(" Authenticates with a client id and secret: a token is fetched from `{url}` when needed, cached until shortly before it expires, and renewed on a 401.");
         methods.push(quote! {
             #[doc = #doc]
-            pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<tern_runtime::Secret>) -> Self {
+            pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<crate::runtime::Secret>) -> Self {
                 self.inner = self.inner.oauth2_client_credentials(#settings)#tagged;
                 self
             }
@@ -204,7 +206,7 @@ fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStr
         #[doc = #doc]
         #[derive(Debug)]
         pub struct #name {
-            inner: tern_runtime::ClientBuilder,
+            inner: crate::runtime::ClientBuilder,
         }
 
         impl #name {
@@ -224,7 +226,7 @@ fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStr
 
             /// Retries after a failed attempt (default 2).
             pub fn max_retries(mut self, retries: u32) -> Self {
-                self.inner = self.inner.options(tern_runtime::RequestOptions::new().max_retries(retries));
+                self.inner = self.inner.options(crate::runtime::RequestOptions::new().max_retries(retries));
                 self
             }
 
@@ -235,27 +237,27 @@ fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStr
             }
 
             /// Sends every request through this `reqwest` client (proxies, TLS, local address).
-            pub fn http_client(mut self, client: tern_runtime::reqwest::Client) -> Self {
+            pub fn http_client(mut self, client: crate::runtime::reqwest::Client) -> Self {
                 self.inner = self.inner.http_client(client);
                 self
             }
 
             /// Everything else (retry policy and budget, connect timeout, default query): the
             /// runtime's builder.
-            pub fn configure(mut self, f: impl FnOnce(tern_runtime::ClientBuilder) -> tern_runtime::ClientBuilder) -> Self {
+            pub fn configure(mut self, f: impl FnOnce(crate::runtime::ClientBuilder) -> crate::runtime::ClientBuilder) -> Self {
                 self.inner = f(self.inner);
                 self
             }
 
             /// Builds the client.
-            pub fn build(self) -> Result<#client, tern_runtime::Error> {
+            pub fn build(self) -> Result<#client, crate::runtime::Error> {
                 Ok(#client::from_runtime(self.inner.build()?))
             }
         }
     };
     let from_env_fn = quote! {
         #[doc = #env_doc]
-        pub fn from_env() -> Result<Self, tern_runtime::Error> {
+        pub fn from_env() -> Result<Self, crate::runtime::Error> {
             let mut builder = Self::builder();
             #(#from_env)*
             builder.build()
@@ -323,7 +325,7 @@ pub(crate) fn client_files(
         defaults.push(quote!(.default_header(#name, #value)));
     }
     if let Some(n) = opts.config.client.max_retries {
-        defaults.push(quote!(.options(tern_runtime::RequestOptions::new().max_retries(#n))));
+        defaults.push(quote!(.options(crate::runtime::RequestOptions::new().max_retries(#n))));
     }
     if let Some(t) = opts.config.client.timeout_secs {
         let millis = (t * 1000.0).round().max(0.0) as u64;
@@ -348,7 +350,7 @@ pub(crate) fn client_files(
         /// Cheap to clone: clones share connections, credentials and the retry budget.
         #[derive(Debug, Clone)]
         pub struct #client {
-            inner: tern_runtime::Client,
+            inner: crate::runtime::Client,
         }
 
         impl #client {
@@ -358,7 +360,7 @@ pub(crate) fn client_files(
             /// Starts configuring a client for the default server.
             pub fn builder() -> #builder {
                 #builder {
-                    inner: tern_runtime::Client::builder(Self::DEFAULT_BASE_URL)
+                    inner: crate::runtime::Client::builder(Self::DEFAULT_BASE_URL)
                         .sdk(#sdk, env!("CARGO_PKG_VERSION"))
                         #(#defaults)*
                 }
@@ -367,18 +369,18 @@ pub(crate) fn client_files(
             #from_env
 
             /// Wraps a configured runtime client.
-            pub fn from_runtime(inner: tern_runtime::Client) -> Self {
+            pub fn from_runtime(inner: crate::runtime::Client) -> Self {
                 Self { inner }
             }
 
             /// A cheap copy whose calls use these options (timeout, retries, extra headers,
             /// query or body fields, idempotency key).
-            pub fn with_options(&self, options: tern_runtime::RequestOptions) -> Self {
+            pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
                 Self { inner: self.inner.with_options(options) }
             }
 
             /// The runtime client underneath.
-            pub fn runtime(&self) -> &tern_runtime::Client {
+            pub fn runtime(&self) -> &crate::runtime::Client {
                 &self.inner
             }
 
@@ -396,7 +398,7 @@ pub(crate) fn client_files(
         #[doc = #blocking_doc]
         #[derive(Debug, Clone)]
         pub struct #client {
-            inner: tern_runtime::blocking::Client,
+            inner: crate::runtime::blocking::Client,
         }
 
         impl From<crate::#client> for #client {
@@ -412,12 +414,12 @@ pub(crate) fn client_files(
             }
 
             #[doc = #from_env_doc]
-            pub fn from_env() -> Result<Self, tern_runtime::Error> {
+            pub fn from_env() -> Result<Self, crate::runtime::Error> {
                 crate::#client::from_env().map(Self::from)
             }
 
             /// A cheap copy whose calls use these options.
-            pub fn with_options(&self, options: tern_runtime::RequestOptions) -> Self {
+            pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
                 Self { inner: self.inner.with_options(options) }
             }
 
@@ -426,7 +428,7 @@ pub(crate) fn client_files(
 
         impl crate::#builder {
             /// Builds a blocking client.
-            pub fn build_blocking(self) -> Result<#client, tern_runtime::Error> {
+            pub fn build_blocking(self) -> Result<#client, crate::runtime::Error> {
                 self.build().map(#client::from)
             }
         }

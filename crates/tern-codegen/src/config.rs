@@ -59,6 +59,24 @@ pub struct PackageConfig {
     pub version: Option<String>,
     /// `rest` or `operation-id`: how endpoints without a configured name are named.
     pub naming: Option<String>,
+    /// The crate's description (default: from the API's title).
+    pub description: Option<String>,
+    /// An SPDX license expression (default: the spec's `info.license`, when it names one).
+    pub license: Option<String>,
+    /// The repository URL.
+    pub repository: Option<String>,
+    /// The homepage URL (default: the spec's `externalDocs.url`).
+    pub homepage: Option<String>,
+    /// The documentation URL.
+    pub documentation: Option<String>,
+    /// Authors.
+    pub authors: Option<Vec<String>>,
+    /// crates.io keywords (at most 5).
+    pub keywords: Option<Vec<String>>,
+    /// crates.io categories.
+    pub categories: Option<Vec<String>>,
+    /// `false` writes `publish = false`, so that the crate cannot be published by mistake.
+    pub publish: Option<bool>,
 }
 
 /// `[client]`: defaults of every client the SDK builds.

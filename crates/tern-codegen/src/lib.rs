@@ -20,6 +20,7 @@ mod config;
 mod operation;
 mod readme;
 mod resources;
+mod runtime;
 mod types;
 
 pub use config::{
@@ -41,21 +42,31 @@ pub struct Options {
     pub client_name: String,
     /// How endpoints become resource and method names.
     pub naming: NamingScheme,
-    /// The `tern-runtime` dependency line: a path (inside this workspace) or a version.
+    /// Where the crate gets its runtime: carried inside it (the default), or a `tern-runtime`
+    /// dependency by path or version.
     pub runtime: RuntimeDependency,
+    /// End `Cargo.toml` with an empty `[workspace]` table, making the crate a workspace of its
+    /// own: for crates generated inside another workspace that does not list them (Tern's own
+    /// tests). Off by default, so that a crate can join its user's workspace.
+    pub own_workspace: bool,
     /// The crate's version.
     pub version: String,
     /// `tern.toml`: names, pagination, auth and client defaults.
     pub config: Config,
 }
 
-/// Where generated crates get `tern-runtime` from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where generated crates get the runtime (`tern-runtime`) from. Generated code reaches it as
+/// `crate::runtime` in every mode, so the crate's API does not depend on the choice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RuntimeDependency {
-    /// `tern-runtime = { path = "…" }`.
+    /// tern-runtime's source, carried in the crate as `src/runtime/` (module `runtime`): the
+    /// crate depends on crates.io alone and publishes as one package.
+    #[default]
+    Embedded,
+    /// `tern-runtime = { path = "…" }`, re-exported as `runtime`.
     Path(String),
-    /// `tern-runtime = "…"`.
+    /// `tern-runtime = "…"` from crates.io, re-exported as `runtime`.
     Version(String),
 }
 
@@ -67,7 +78,8 @@ impl Options {
             crate_name: crate_name.to_owned(),
             client_name: tern_model::naming::pascal_ident(base),
             naming: NamingScheme::Rest,
-            runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned()),
+            runtime: RuntimeDependency::Embedded,
+            own_workspace: false,
             version: "0.1.0".to_owned(),
             config: Config::default(),
         }
@@ -140,8 +152,10 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
             } else {
                 "```".to_owned()
             }
-        } else {
+        } else if in_fence {
             line.trim_end().replace('\t', "    ")
+        } else {
+            escape_brackets(&line.trim_end().replace('\t', "    "))
         };
         format!(" {line}")
     });
@@ -150,6 +164,38 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
         lines.push(" ```".to_owned());
     }
     quote!(#( #[doc = #lines] )*)
+}
+
+/// Escapes `[…]` that is not a Markdown link (`[text](url)`, `[text][ref]`) outside code spans:
+/// descriptions such as `[Deprecated] Use …` are not meant as rustdoc's intra-doc links.
+fn escape_brackets(line: &str) -> String {
+    if !line.contains('[') {
+        return line.to_owned();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut escape_close: Option<usize> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '[' if !in_code && (i == 0 || chars[i - 1] != '\\') => {
+                let close = (i + 1..chars.len()).find(|&j| chars[j] == ']');
+                let link = close.is_some_and(|j| matches!(chars.get(j + 1), Some('(' | '[')));
+                if !link {
+                    out.push('\\');
+                    escape_close = close;
+                }
+            }
+            ']' if escape_close == Some(i) => {
+                out.push('\\');
+                escape_close = None;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn render(tokens: TokenStream) -> String {
@@ -233,58 +279,184 @@ fn spaced(code: &str) -> String {
 /// `Cargo.toml`; `files` are the rendered sources, which decide the optional dependencies
 /// (`chrono` for dates, `uuid`).
 fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> String {
-    let uses = |path: &str| files.iter().any(|f| f.contents.contains(path));
-    let mut optional = String::new();
+    use runtime::Dependency;
+    let uses = |path: &str| {
+        files
+            .iter()
+            .any(|f| !f.path.starts_with("src/runtime/") && f.contents.contains(path))
+    };
+    let mut deps: std::collections::BTreeMap<String, Dependency> = Default::default();
+    let mut features: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut problem = None;
+    match &opts.runtime {
+        RuntimeDependency::Embedded => match runtime::needs() {
+            Ok(needs) => {
+                deps = needs.dependencies;
+                features = needs.features;
+            }
+            // Unreachable for the manifest compiled in (tested); visible in the output if not.
+            Err(e) => problem = Some(e),
+        },
+        RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => {
+            features.insert("blocking".into(), vec!["tern-runtime/blocking".into()]);
+        }
+    }
+    let mut add = |name: &str, dep: Dependency| match deps.get_mut(name) {
+        Some(d) => d.merge(&dep),
+        None => {
+            deps.insert(name.to_owned(), dep);
+        }
+    };
+    add("serde", Dependency::new("1").features(&["derive"]));
+    add("serde_json", Dependency::new("1"));
     if uses("chrono::") {
-        optional.push_str(
-            "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n",
+        add(
+            "chrono",
+            Dependency::new("0.4")
+                .no_default_features()
+                .features(&["serde", "std"]),
         );
     }
     if uses("uuid::") {
-        optional.push_str(
-            "uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n",
+        add(
+            "uuid",
+            Dependency::new("1")
+                .no_default_features()
+                .features(&["serde", "std"]),
         );
     }
-    let runtime = match &opts.runtime {
-        RuntimeDependency::Path(p) => format!("tern-runtime = {{ path = {p:?} }}"),
-        RuntimeDependency::Version(v) => format!("tern-runtime = {v:?}"),
-    };
-    let description = format!(
-        "A Rust SDK for {}, generated by Tern.",
-        if model.title.is_empty() {
-            "an API"
-        } else {
-            &model.title
+    let mut dependencies: Vec<String> = deps
+        .iter()
+        .map(|(name, d)| format!("{name} = {}", d.to_toml()))
+        .collect();
+    match &opts.runtime {
+        RuntimeDependency::Embedded => {}
+        RuntimeDependency::Path(p) => {
+            dependencies.push(format!("tern-runtime = {{ path = {p:?} }}"))
         }
+        RuntimeDependency::Version(v) => dependencies.push(format!("tern-runtime = {v:?}")),
+    }
+    dependencies.sort();
+    let package = &opts.config.package;
+    let quoted = |items: &[String]| {
+        let list: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+        format!("[{}]", list.join(", "))
+    };
+    let mut meta = String::new();
+    let mut line = |key: &str, value: Option<String>| {
+        if let Some(v) = value {
+            meta.push_str(&format!("{key} = {v:?}\n"));
+        }
+    };
+    line(
+        "description",
+        Some(
+            package
+                .description
+                .clone()
+                .unwrap_or_else(|| description(model)),
+        ),
     );
-    format!(
-        r#"[package]
-name = {name:?}
-version = {version:?}
-edition = "2021"
-description = {description:?}
-publish = false
-
-[features]
-# A blocking client with the same resources and methods (`{krate}::blocking`).
-blocking = ["tern-runtime/blocking"]
-
-[dependencies]
-{runtime}
-{optional}serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-
-[dev-dependencies]
-futures-util = {{ version = "0.3", default-features = false }}
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-
-# A crate of its own, even when generated inside another workspace.
-[workspace]
-"#,
+    line(
+        "license",
+        package
+            .license
+            .clone()
+            .or_else(|| model.license.as_ref().and_then(tern_model::License::spdx)),
+    );
+    line("repository", package.repository.clone());
+    line(
+        "homepage",
+        package
+            .homepage
+            .clone()
+            .or_else(|| model.external_docs.clone()),
+    );
+    line("documentation", package.documentation.clone());
+    line("readme", Some("README.md".into()));
+    if let Some(authors) = &package.authors {
+        meta.push_str(&format!("authors = {}\n", quoted(authors)));
+    }
+    let keywords = package.keywords.clone().unwrap_or_else(|| keywords(model));
+    meta.push_str(&format!("keywords = {}\n", quoted(&keywords)));
+    let categories = package.categories.clone().unwrap_or_else(|| {
+        vec![
+            "api-bindings".to_owned(),
+            "web-programming::http-client".to_owned(),
+        ]
+    });
+    meta.push_str(&format!("categories = {}\n", quoted(&categories)));
+    if package.publish == Some(false) {
+        meta.push_str("publish = false\n");
+    }
+    let mut feature_lines = String::new();
+    for (name, enables) in &features {
+        if name == "blocking" {
+            feature_lines.push_str(&format!(
+                "# A blocking client with the same resources and methods (`{}::blocking`).\n",
+                opts.crate_name.replace('-', "_")
+            ));
+        }
+        feature_lines.push_str(&format!("{name} = {}\n", quoted(enables)));
+    }
+    let mut out = format!(
+        "[package]\nname = {name:?}\nversion = {version:?}\nedition = \"2021\"\nrust-version = {rust:?}\n{meta}\n[features]\n{feature_lines}\n[dependencies]\n{deps}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         name = opts.crate_name,
         version = opts.version,
-        krate = opts.crate_name.replace('-', "_"),
-    )
+        rust = tern_runtime::source::RUST_VERSION,
+        deps = dependencies.join("\n"),
+    );
+    if let Some(e) = problem {
+        out.push_str(&format!(
+            "\n# tern-codegen could not carry the runtime: {e}\n"
+        ));
+    }
+    if opts.own_workspace {
+        out.push_str("\n# A workspace of its own: generated inside another workspace that does not list it.\n[workspace]\n");
+    }
+    out
+}
+
+/// The crate's description: the API's title and the first sentence of its description, when
+/// that is short plain text.
+fn description(model: &ApiModel) -> String {
+    let title = if model.title.trim().is_empty() {
+        "an API"
+    } else {
+        model.title.trim()
+    };
+    let sentence = model.description.as_deref().and_then(|d| {
+        let first = d.trim().lines().next()?.trim();
+        let end = first.find(". ").map_or(first.len(), |i| i + 1);
+        let s = first[..end].trim();
+        let plain = !s.is_empty()
+            && s.len() <= 160
+            && !s.contains(['<', '>', '[', ']', '`', '#', '*', '|']);
+        plain.then_some(s)
+    });
+    match sentence {
+        Some(s) => format!("Rust SDK for {title}: {s}"),
+        None => format!("Rust SDK for {title}, generated from its API description."),
+    }
+}
+
+/// crates.io keywords: a word of the API's title, then generic ones (at most 5, each a valid
+/// keyword: ASCII letters first, then letters, digits, `-` or `_`, at most 20 characters).
+fn keywords(model: &ApiModel) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let word = model
+        .title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| w.len() >= 2 && w.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_lowercase)
+        .filter(|w| w.len() <= 20 && !matches!(w.as_str(), "api" | "the" | "sdk"));
+    out.extend(word);
+    for k in ["api", "sdk", "client", "openapi"] {
+        if out.len() < 5 && !out.iter().any(|w| w == k) {
+            out.push(k.to_owned());
+        }
+    }
+    out
 }
 
 /// A generated method as a caller writes it: for tools that write code against a generated
@@ -412,18 +584,35 @@ fn render_in_parallel(
 pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     let client = type_ident(&opts.client_name);
     let builder = quote::format_ident!("{}Builder", client);
+    // Docs from the API description are CommonMark written for other renderers: bare URLs,
+    // HTML and bracketed words are no mistake there.
+    let spec_text = quote!(#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]);
+    let runtime_module = match opts.runtime {
+        RuntimeDependency::Embedded => quote!(
+            pub mod runtime;
+        ),
+        RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => quote! {
+            /// The HTTP engine under the client: the `tern-runtime` crate.
+            pub use tern_runtime as runtime;
+        },
+    };
     let lib = quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
 
         #[cfg(feature = "blocking")]
+        #spec_text
         pub mod blocking;
+        #spec_text
         mod client;
+        #spec_text
         pub mod resources;
+        #runtime_module
+        #spec_text
         pub mod types;
 
         pub use client::{#client, #builder};
-        pub use tern_runtime::{Error, Page, RequestOptions};
+        pub use runtime::{Error, Page, RequestOptions};
     };
     let roots = resources::tree(model, opts.naming, &opts.config);
     // Required headers the spec fixes alike everywhere: client defaults, not method arguments.
@@ -446,6 +635,9 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     ];
     let (files, calls, types) = render_in_parallel(model, &roots, &headers);
     out.extend(files);
+    if opts.runtime == RuntimeDependency::Embedded {
+        out.extend(runtime::files(&opts.crate_name.replace('-', "_")));
+    }
     out.push(GeneratedFile {
         path: "src/types.rs".into(),
         contents: types,

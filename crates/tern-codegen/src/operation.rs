@@ -70,7 +70,7 @@ fn value_code(model: &ApiModel, ty: &TypeRef, value: TokenStream) -> TokenStream
     } else if displays(model, ty) {
         quote!(#value)
     } else {
-        quote!(tern_runtime::to_json(#value)?)
+        quote!(crate::runtime::to_json(#value)?)
     }
 }
 
@@ -471,7 +471,7 @@ pub(crate) fn operation(
                 other => other,
             };
             let ty = if upload {
-                quote!(tern_runtime::Upload)
+                quote!(crate::runtime::Upload)
             } else {
                 rust_type(model, inner, false, &paths)
             };
@@ -495,7 +495,7 @@ pub(crate) fn operation(
             optional_fields.push(ident.clone());
         } else {
             let ty = if upload {
-                quote!(tern_runtime::Upload)
+                quote!(crate::runtime::Upload)
             } else {
                 rust_type(model, &a.ty, false, &paths)
             };
@@ -526,9 +526,9 @@ pub(crate) fn operation(
             ArgumentLocation::BodyProperty => {
                 text_fields += 1;
                 body_fields.push(if optional {
-                    quote!(if let Some(value) = &#access { body.insert(#original.into(), tern_runtime::to_json(value)?); })
+                    quote!(if let Some(value) = &#access { body.insert(#original.into(), crate::runtime::to_json(value)?); })
                 } else {
-                    quote!(body.insert(#original.into(), tern_runtime::to_json(&#access)?);)
+                    quote!(body.insert(#original.into(), crate::runtime::to_json(&#access)?);)
                 });
             }
             _ => whole_body = Some((optional, access)),
@@ -546,7 +546,7 @@ pub(crate) fn operation(
                 quote!(request = request.form(body.into_iter().map(|(k, v)| (k, match v { serde_json::Value::String(s) => s, other => other.to_string() })).collect());)
             }
             BodyKind::Multipart => {
-                let text = quote!(body.into_iter().map(|(k, v)| tern_runtime::Part::text(
+                let text = quote!(body.into_iter().map(|(k, v)| crate::runtime::Part::text(
                     k,
                     match v {
                         serde_json::Value::String(s) => s,
@@ -564,7 +564,7 @@ pub(crate) fn operation(
             _ => quote!(request = request.json_value(serde_json::Value::Object(body));),
         };
         let uploads = if has_upload {
-            quote!(let mut uploads: Vec<tern_runtime::Part> = Vec::new();)
+            quote!(let mut uploads: Vec<crate::runtime::Part> = Vec::new();)
         } else {
             quote!()
         };
@@ -648,15 +648,15 @@ pub(crate) fn operation(
             quote!(self.client.send(super::#request)),
         ),
         Returns::Raw => (
-            quote!(tern_runtime::RawResponse),
+            quote!(crate::runtime::RawResponse),
             quote!(self.client.execute(#request).await),
-            quote!(tern_runtime::RawResponse),
+            quote!(crate::runtime::RawResponse),
             quote!(self.client.execute(super::#request)),
         ),
         Returns::Stream => (
-            quote!(tern_runtime::StreamResponse),
+            quote!(crate::runtime::StreamResponse),
             quote!(self.client.execute_stream(#request).await),
-            quote!(tern_runtime::RawResponse),
+            quote!(crate::runtime::RawResponse),
             quote!(self.client.execute(super::#request)),
         ),
     };
@@ -724,7 +724,7 @@ pub(crate) fn operation(
             #blocking
             #[doc = #doc]
             #deprecated
-            pub fn #pages(&self, #(#blocking_signature),*) -> Result<tern_runtime::blocking::Page<#item>, Error> {
+            pub fn #pages(&self, #(#blocking_signature),*) -> Result<crate::runtime::blocking::Page<#item>, Error> {
                 self.client.get_page(super::#request, super::#paginator_fn())
             }
         };

@@ -99,7 +99,10 @@ pub(crate) fn readme_and_example(
          description. Every request parameter and response field is typed; calls are async \
          (Tokio) by default, with a blocking client behind the `blocking` feature.\n"
     );
-    let _ = writeln!(r, "## Installation\n\n```toml\n[dependencies]\n{} = {{ path = \"{}\" }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n", opts.crate_name, opts.crate_name);
+    let _ = writeln!(r, "## Installation\n\nAdd the crate and an async runtime to your `Cargo.toml`:\n\n```toml\n[dependencies]\n{name} = \"{version}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\nBefore it is published, depend on its directory instead: `{name} = {{ path = \"../{name}\" }}`. Nothing else is needed: {runtime_note}\n", name = opts.crate_name, version = opts.version, runtime_note = match opts.runtime {
+        crate::RuntimeDependency::Embedded => format!("the HTTP engine under the client travels inside the crate as `{krate}::runtime`, and every other dependency comes from crates.io."),
+        _ => format!("the HTTP engine under the client is the `tern-runtime` crate, re-exported as `{krate}::runtime`."),
+    });
 
     // Usage.
     let _ = writeln!(r, "## Usage\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nuse {krate}::{client};");
@@ -145,7 +148,7 @@ pub(crate) fn readme_and_example(
     // Pagination.
     if let Some(p) = &paged {
         let pages = p.pages.clone().unwrap_or_default();
-        let _ = writeln!(r, "## Pagination\n\nList methods have a `_pages` twin returning a `Page`, whose `into_stream()` yields every item, fetching further pages as needed:\n\n```rust,no_run\n# async fn run(client: {krate}::{client}) -> Result<(), {krate}::Error> {{\nuse futures_util::StreamExt;");
+        let _ = writeln!(r, "## Pagination\n\nList methods have a `_pages` twin returning a `Page`, whose `into_stream()` yields every item, fetching further pages as needed:\n\n```rust,no_run\n# async fn run(client: {krate}::{client}) -> Result<(), {krate}::Error> {{\nuse {krate}::runtime::StreamExt;");
         if let Some(import) = &p.import {
             let _ = writeln!(r, "{import}");
         }
@@ -165,7 +168,7 @@ pub(crate) fn readme_and_example(
     let call = example
         .as_ref()
         .map(|e| e.call.clone())
-        .unwrap_or_else(|| "runtime().execute(tern_runtime::Request::get(\"/\"))".into());
+        .unwrap_or_else(|| format!("runtime().execute({krate}::runtime::Request::get(\"/\"))"));
     let _ = writeln!(r, "use {krate}::Error;\n\nmatch client.{call}.await {{\n    Ok(response) => println!(\"{{response:?}}\"),\n    Err(Error::Connection {{ source, .. }}) => println!(\"the server could not be reached: {{source}}\"),\n    Err(Error::RateLimit(e)) => println!(\"429; back off a bit (request id {{:?}})\", e.request_id),\n    Err(e) if e.is_status() => println!(\"status {{:?}}: {{e}}\", e.status()),\n    Err(e) => println!(\"{{e}}\"),\n}}\n# }}\n```\n");
     let _ = writeln!(r, "| Status | Variant |\n|---|---|\n| 400 | `BadRequest` |\n| 401 | `Authentication` |\n| 403 | `PermissionDenied` |\n| 404 | `NotFound` |\n| 409 | `Conflict` |\n| 422 | `UnprocessableEntity` |\n| 429 | `RateLimit` |\n| >= 500 | `InternalServer` |\n| other non-2xx | `Status` |\n| N/A | `Connection`, `Timeout`, `Decode`, `InvalidRequest` |\n");
 
@@ -208,8 +211,11 @@ pub(crate) fn readme_and_example(
         let _ = writeln!(r, "## Default headers\n\nThe client sends `{name}: {value}` with every request. Override it for the client, or per call:\n\n```rust,no_run\n# fn run() -> Result<(), {krate}::Error> {{\nuse {krate}::{client};\n\nlet client = {client}::builder().default_header({name:?}, \"My-Custom-Value\").build()?;\n# Ok(()) }}\n```\n");
     }
 
+    // The runtime.
+    let _ = writeln!(r, "## The runtime\n\n`{krate}::runtime` is Tern's HTTP engine: authentication, retries, timeouts, pagination and streaming. The types of it you meet:\n\n| Type | What for |\n|---|---|\n| `Error` | every failure a method returns (also `{krate}::Error`) |\n| `RequestOptions` | per-call timeout, retries, headers, query and body fields, idempotency key (also `{krate}::RequestOptions`) |\n| `Page` | one page of a list: its items, `has_next_page()`, `get_next_page()`, `into_stream()` (also `{krate}::Page`) |\n| `StreamExt` | `next()` on page and event streams |\n| `Upload` | a file in a multipart request body |\n| `StreamResponse`, `RawResponse` | downloads and server-sent events; responses kept undecoded |\n| `Client` | the engine itself, for requests the API description does not list (`client.runtime()`) |\n| `reqwest` | the HTTP client underneath, for `http_client(…)` |\n");
+
     // Custom HTTP client.
-    let _ = writeln!(r, "## Custom HTTP client and base URL\n\nEvery request, token fetches included, goes through the `reqwest` client you give:\n\n```rust,no_run\n# fn run() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{client};\nuse tern_runtime::reqwest;\n\nlet http = reqwest::Client::builder()\n    .local_address(std::net::IpAddr::from([0, 0, 0, 0]))\n    .build()?;\nlet client = {client}::builder()\n    .base_url(\"http://my.test.server.example.com:8083\")\n    .http_client(http)\n    .build()?;\n# Ok(()) }}\n```\n");
+    let _ = writeln!(r, "## Custom HTTP client and base URL\n\nEvery request, token fetches included, goes through the `reqwest` client you give:\n\n```rust,no_run\n# fn run() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{client};\nuse {krate}::runtime::reqwest;\n\nlet http = reqwest::Client::builder()\n    .local_address(std::net::IpAddr::from([0, 0, 0, 0]))\n    .build()?;\nlet client = {client}::builder()\n    .base_url(\"http://my.test.server.example.com:8083\")\n    .http_client(http)\n    .build()?;\n# Ok(()) }}\n```\n");
 
     let mut e = String::new();
     let _ = writeln!(e, "//! Calls the API once with credentials from the environment and prints the response.\n//!\n//! `cargo run --example quickstart` (see `{client}::from_env` for the variables).\n\nuse {krate}::{client};");

@@ -25,7 +25,7 @@ const RESERVED_MODULES: &[&str] = &[
     "types",
     "blocking",
     "resources",
-    "tern_runtime",
+    "runtime",
     "serde",
     "serde_json",
     "std",
@@ -287,11 +287,11 @@ fn node_files(
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'c> {
-            client: &'c tern_runtime::Client,
+            client: &'c crate::runtime::Client,
         }
 
         impl<'c> #name<'c> {
-            pub(crate) fn new(client: &'c tern_runtime::Client) -> Self {
+            pub(crate) fn new(client: &'c crate::runtime::Client) -> Self {
                 Self { client }
             }
 
@@ -310,11 +310,11 @@ fn node_files(
             #[doc = #doc]
             #[derive(Debug, Clone, Copy)]
             pub struct #name<'c> {
-                client: &'c tern_runtime::blocking::Client,
+                client: &'c crate::runtime::blocking::Client,
             }
 
             impl<'c> #name<'c> {
-                pub(crate) fn new(client: &'c tern_runtime::blocking::Client) -> Self {
+                pub(crate) fn new(client: &'c crate::runtime::blocking::Client) -> Self {
                     Self { client }
                 }
 
@@ -341,9 +341,9 @@ fn node_files(
     }
     if has_ops {
         uses.push(if paginated {
-            "use tern_runtime::{Error, Method, Page, Paginator, Request};"
+            "use crate::runtime::{Error, Method, Page, Paginator, Request};"
         } else {
-            "use tern_runtime::{Error, Method, Request};"
+            "use crate::runtime::{Error, Method, Request};"
         });
     }
     out.push(GeneratedFile {

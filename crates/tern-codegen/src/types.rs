@@ -226,7 +226,7 @@ fn object(
                 "Option::is_none"
             };
             if double {
-                quote!(#[serde(#rename default, skip_serializing_if = #skip, deserialize_with = "tern_runtime::nullable::deserialize")])
+                quote!(#[serde(#rename default, skip_serializing_if = #skip, deserialize_with = "crate::runtime::nullable::deserialize")])
             } else {
                 quote!(#[serde(#rename default, skip_serializing_if = #skip)])
             }

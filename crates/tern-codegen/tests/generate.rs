@@ -1,6 +1,6 @@
 //! Generated crates: deterministic, nothing from the spec outside string literals and doc
 //! attributes, and compiling clippy-clean (`-D warnings`) — for the bundled spec, a hostile
-//! fixture and the three seed specs (when `../shared/specs` is present).
+//! fixture and the three seed specs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -172,12 +172,10 @@ fn bundled_and_seed_sdks_compile_clean() {
             "shapes-sdk",
         ),
     ];
-    let seeds = repo().join("../shared/specs/seeds");
-    if seeds.is_dir() {
-        specs.push((seeds.join("finch.json"), "finch-sdk"));
-        specs.push((seeds.join("candid.yaml"), "candid-sdk"));
-        specs.push((seeds.join("civis.json"), "civis-sdk"));
-    }
+    let seeds = repo().join("examples/seeds");
+    specs.push((seeds.join("finch/finch.json"), "finch-sdk"));
+    specs.push((seeds.join("candid/candid.yaml"), "candid-sdk"));
+    specs.push((seeds.join("civis/civis.json"), "civis-sdk"));
     for (spec, name) in specs {
         let dir = write(&files(&spec, name), name);
         clippy(&dir);

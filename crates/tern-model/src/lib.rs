@@ -82,6 +82,23 @@ pub fn build(spec: &Spec) -> (ApiModel, Vec<Diagnostic>) {
         title: info_text("title").unwrap_or_default(),
         version: info_text("version").unwrap_or_default(),
         description: info_text("description").filter(|d| !d.trim().is_empty()),
+        license: info.and_then(|i| i.get("license")).and_then(|l| {
+            let text = |k: &str| {
+                l.get(k)
+                    .and_then(Value::scalar_text)
+                    .filter(|t| !t.trim().is_empty())
+            };
+            Some(License {
+                name: text("name")?,
+                identifier: text("identifier"),
+                url: text("url"),
+            })
+        }),
+        external_docs: root
+            .get("externalDocs")
+            .and_then(|d| d.get("url"))
+            .and_then(Value::scalar_text)
+            .filter(|u| !u.trim().is_empty()),
         spec_version: spec.version(),
         servers,
         operations,

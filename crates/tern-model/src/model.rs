@@ -24,6 +24,10 @@ pub struct ApiModel {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// `info.license`.
+    pub license: Option<License>,
+    /// The root `externalDocs.url`: where the API's documentation lives.
+    pub external_docs: Option<String>,
     /// The description format it was read from.
     pub spec_version: SpecVersion,
     /// Servers, in order of preference.
@@ -44,6 +48,72 @@ impl ApiModel {
     /// The named type behind an id.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+}
+
+/// The license the API description states (`info.license`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct License {
+    /// `name` (`Apache 2.0`).
+    pub name: String,
+    /// `identifier` (3.1): an SPDX expression.
+    pub identifier: Option<String>,
+    /// `url`.
+    pub url: Option<String>,
+}
+
+impl License {
+    /// The license as an SPDX identifier, when the description gives one (`identifier`) or its
+    /// name is a common one written as people write it (`Apache 2.0` → `Apache-2.0`,
+    /// `MIT License` → `MIT`); `None` for anything else, which a package manifest must not
+    /// claim.
+    pub fn spdx(&self) -> Option<String> {
+        const KNOWN: &[&str] = &[
+            "MIT",
+            "Apache-2.0",
+            "BSD-2-Clause",
+            "BSD-3-Clause",
+            "ISC",
+            "MPL-2.0",
+            "Unlicense",
+            "CC0-1.0",
+            "CC-BY-4.0",
+            "GPL-2.0",
+            "GPL-3.0",
+            "LGPL-2.1",
+            "LGPL-3.0",
+            "AGPL-3.0",
+            "0BSD",
+            "Zlib",
+            "BSL-1.0",
+        ];
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.split([' ', '(', ')']).filter(|w| !w.is_empty()).all(|w| {
+                    w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
+                })
+        };
+        if let Some(id) = self.identifier.as_deref().map(str::trim) {
+            if valid(id) {
+                return Some(id.to_owned());
+            }
+        }
+        // Compared without case, spaces, dashes, the word "license" or a trailing ".0".
+        let key = |s: &str| {
+            let s = s
+                .to_ascii_lowercase()
+                .replace(['-', '_', ' '], "")
+                .replace("licence", "")
+                .replace("license", "");
+            s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
+        };
+        let wanted = key(&self.name);
+        KNOWN
+            .iter()
+            .find(|k| key(k) == wanted)
+            .map(|k| (*k).to_owned())
     }
 }
 

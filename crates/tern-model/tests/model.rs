@@ -710,3 +710,36 @@ definitions:
     assert!(matches!(named(&m, "X").kind, TypeKind::Alias(TypeRef::Any)));
     assert_eq!(m.operations[0].rest_name.method, "post");
 }
+
+#[test]
+fn license_and_external_docs_for_package_metadata() {
+    let (m, _) = model(
+        "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\n  license: {name: Apache 2.0, url: 'https://www.apache.org/licenses/LICENSE-2.0'}\nexternalDocs: {url: 'https://docs.example.com'}\npaths: {}\n",
+    );
+    let license = m.license.as_ref().unwrap();
+    assert_eq!(license.name, "Apache 2.0");
+    assert_eq!(license.spdx().as_deref(), Some("Apache-2.0"));
+    assert_eq!(m.external_docs.as_deref(), Some("https://docs.example.com"));
+
+    let spdx = |text: &str| {
+        let (m, _) = model(&format!(
+            "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\n  license: {text}\npaths: {{}}\n"
+        ));
+        m.license.and_then(|l| l.spdx())
+    };
+    assert_eq!(spdx("{name: MIT License}").as_deref(), Some("MIT"));
+    assert_eq!(
+        spdx("{name: Custom, identifier: MIT OR Apache-2.0}").as_deref(),
+        Some("MIT OR Apache-2.0")
+    );
+    assert_eq!(
+        spdx("{name: BSD 3-Clause}").as_deref(),
+        Some("BSD-3-Clause")
+    );
+    // A name that is no SPDX license is not claimed.
+    assert_eq!(spdx("{name: Proprietary}"), None);
+    assert_eq!(
+        spdx("{name: 'Terms of use: https://example.com/terms'}"),
+        None
+    );
+}

@@ -47,8 +47,7 @@
 //!
 //! ```no_run
 //! # async fn run(client: tern_runtime::Client) -> Result<(), tern_runtime::Error> {
-//! use futures_util::StreamExt;
-//! use tern_runtime::{Paginator, Request};
+//! use tern_runtime::{Paginator, Request, StreamExt};
 //!
 //! let paginator = Paginator::Offset { offset_param: "offset".into(), limit_param: Some("limit".into()), total: None, items: vec!["individuals".into()] };
 //! let page = client.get_page::<serde_json::Value>(Request::get("/employer/directory").query("limit", 100), paginator).await?;
@@ -68,6 +67,8 @@ mod execute;
 mod pagination;
 mod request;
 mod retry;
+#[cfg(feature = "source")]
+pub mod source;
 mod sse;
 mod timeout;
 
@@ -78,6 +79,9 @@ pub use auth::{
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, RequestInfo};
 pub use execute::{RawResponse, Response, StreamResponse};
+/// Page and event streams are [`Stream`]s; [`StreamExt`] gives them `next()` without a
+/// dependency on `futures-util` of the caller's own.
+pub use futures_util::{Stream, StreamExt};
 pub use pagination::{next_link, Page, PageInfo, Paginator};
 pub use request::{Body, Part, Request, RequestOptions, Upload};
 pub use reqwest::{self, header, Method, StatusCode};

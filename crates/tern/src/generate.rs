@@ -3,7 +3,25 @@
 use crate::GenerateArgs;
 use std::process::ExitCode;
 
+/// The file in a generated crate that lists the files the generator owns.
+pub(crate) const MARKER: &str = ".tern-generated";
+
 pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
+    // Arguments first: nothing is loaded or written when they are wrong.
+    let owned_before = match previous_files(&args.output, args.force) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match runtime_dependency(args) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let Ok(loaded) = crate::load_spec(&args.spec) else {
         return ExitCode::from(1);
     };
@@ -60,14 +78,20 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     if let Some(n) = args.naming {
         opts.naming = n.into();
     }
-    match &args.runtime_path {
-        Some(p) => opts.runtime = tern_codegen::RuntimeDependency::Path(p.clone()),
-        None => {
-            if let Some(p) = workspace_runtime(&args.output) {
-                opts.runtime = tern_codegen::RuntimeDependency::Path(p);
+    let runtime = match runtime {
+        Runtime::Embedded => tern_codegen::RuntimeDependency::Embedded,
+        Runtime::Version(v) => tern_codegen::RuntimeDependency::Version(v),
+        Runtime::Path(abs) => match relative_path(&args.output, &abs) {
+            Ok(p) => tern_codegen::RuntimeDependency::Path(p),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(1);
             }
-        }
-    }
+        },
+    };
+    opts.runtime = runtime;
+    // Only inside the Tern tree may a crate declare itself a workspace of its own.
+    opts.own_workspace = inside_tern_tree(&args.output);
     let name = opts.crate_name.clone();
     let files = tern_codegen::generate(&model, &opts);
     let mut sources = Vec::new();
@@ -87,11 +111,178 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    let written: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut marker = format!(
+        "# The files `tern generate` (tern {}) wrote and owns. Regenerating replaces them and\n# removes those it no longer writes; files not listed here are never touched.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for path in &written {
+        marker.push_str(path);
+        marker.push('\n');
+    }
+    if let Err(e) = std::fs::write(args.output.join(MARKER), marker) {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            args.output.join(MARKER).display()
+        );
+        return ExitCode::from(1);
+    }
+    let removed = remove_stale(&args.output, &owned_before, &written);
+    if !removed.is_empty() {
+        eprintln!(
+            "removed {} file(s) the generator no longer writes: {}",
+            removed.len(),
+            removed.join(", ")
+        );
+    }
     if !args.no_rustfmt {
         rustfmt(&sources);
     }
     eprintln!("wrote crate `{name}` to {}", args.output.display());
     ExitCode::SUCCESS
+}
+
+/// Where the crate gets its runtime, from the arguments.
+enum Runtime {
+    Embedded,
+    /// The runtime crate's directory, absolute.
+    Path(std::path::PathBuf),
+    Version(String),
+}
+
+fn runtime_dependency(args: &GenerateArgs) -> Result<Runtime, String> {
+    if let Some(v) = &args.runtime_version {
+        let valid = !v.is_empty()
+            && v.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        '.' | '-' | '+' | '^' | '~' | '=' | '*' | ' ' | '<' | '>' | ','
+                    )
+            });
+        if !valid {
+            return Err(format!(
+                "--runtime-version {v:?} is not a version requirement"
+            ));
+        }
+        return Ok(Runtime::Version(v.clone()));
+    }
+    let Some(path) = &args.runtime_path else {
+        return Ok(Runtime::Embedded);
+    };
+    let manifest = path.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Err(format!(
+            "--runtime-path {}: no Cargo.toml there (it must be the tern-runtime crate's directory)",
+            path.display()
+        ));
+    }
+    let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if !text
+        .lines()
+        .any(|l| l.replace(' ', "") == "name=\"tern-runtime\"")
+    {
+        return Err(format!(
+            "--runtime-path {}: {} is not tern-runtime's manifest",
+            path.display(),
+            manifest.display()
+        ));
+    }
+    path.canonicalize()
+        .map(Runtime::Path)
+        .map_err(|e| format!("--runtime-path {}: {e}", path.display()))
+}
+
+/// `to` (absolute) as a path relative to the directory `from`, which is created if missing:
+/// the generated `Cargo.toml` names it from the crate's directory.
+fn relative_path(from: &std::path::Path, to: &std::path::Path) -> Result<String, String> {
+    std::fs::create_dir_all(from).map_err(|e| format!("cannot create {}: {e}", from.display()))?;
+    let from = from
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", from.display()))?;
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut rel = std::path::PathBuf::new();
+    for _ in from.components().skip(common) {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    let text = rel.display().to_string();
+    Ok(if text.is_empty() { ".".into() } else { text })
+}
+
+/// The files a previous generation into `dir` owns (from its marker): empty for a new or empty
+/// directory; an error for a directory with other contents, unless `force`.
+fn previous_files(dir: &std::path::Path, force: bool) -> Result<Vec<String>, String> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    if !dir.is_dir() {
+        return Err(format!("{} exists and is not a directory", dir.display()));
+    }
+    match std::fs::read_to_string(dir.join(MARKER)) {
+        Ok(text) => Ok(text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            // Only plain relative paths: a marker must not reach outside the crate.
+            .filter(|l| {
+                std::path::Path::new(l)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+            })
+            .map(str::to_owned)
+            .collect()),
+        Err(_) => {
+            let empty = std::fs::read_dir(dir)
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+                .next()
+                .is_none();
+            if empty || force {
+                Ok(Vec::new())
+            } else {
+                Err(format!(
+                    "{} is not empty and was not generated by Tern (it has no {MARKER}): \
+                     refusing to write into it; choose a new directory, or pass --force to write \
+                     the generated files into it anyway",
+                    dir.display()
+                ))
+            }
+        }
+    }
+}
+
+/// Removes the files a previous generation owned that this one did not write, and directories
+/// that leaves empty; returns their paths.
+fn remove_stale(
+    dir: &std::path::Path,
+    before: &[String],
+    written: &std::collections::BTreeSet<&str>,
+) -> Vec<String> {
+    let mut removed = Vec::new();
+    for path in before {
+        if written.contains(path.as_str()) {
+            continue;
+        }
+        let full = dir.join(path);
+        if full.is_file() && std::fs::remove_file(&full).is_ok() {
+            removed.push(path.clone());
+            let mut parent = full.parent();
+            while let Some(p) = parent.filter(|p| *p != dir) {
+                // Fails, and stops, at the first directory that is not empty.
+                if std::fs::remove_dir(p).is_err() {
+                    break;
+                }
+                parent = p.parent();
+            }
+        }
+    }
+    removed
 }
 
 /// Formats the written sources with `rustfmt` (edition 2021, as the generated `Cargo.toml`) so
@@ -146,17 +337,15 @@ fn rustfmt(sources: &[(std::path::PathBuf, usize)]) {
     }
 }
 
-/// `tern-runtime`'s directory, relative to `output`, when `output` lies inside the Tern
-/// workspace.
-fn workspace_runtime(output: &std::path::Path) -> Option<String> {
+/// Whether `output` lies inside a checkout of Tern (a directory with
+/// `crates/tern-runtime/Cargo.toml` above it): there, generated crates are workspaces of their
+/// own, since Tern's workspace does not list them.
+fn inside_tern_tree(output: &std::path::Path) -> bool {
     let _ = std::fs::create_dir_all(output);
-    let output = output.canonicalize().ok()?;
-    let mut up = std::path::PathBuf::new();
-    for dir in output.ancestors() {
-        if dir.join("crates/tern-runtime/Cargo.toml").is_file() {
-            return Some(up.join("crates/tern-runtime").display().to_string());
-        }
-        up.push("..");
-    }
-    None
+    let Ok(output) = output.canonicalize() else {
+        return false;
+    };
+    output
+        .ancestors()
+        .any(|dir| dir.join("crates/tern-runtime/Cargo.toml").is_file())
 }

@@ -3,24 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod support {
+    pub mod cli;
+}
+
+use std::path::PathBuf;
 use std::process::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn tern(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::cli::{repo, tern};
 
 fn out_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tern-cli-{name}-{}", std::process::id()));
@@ -31,12 +20,8 @@ fn out_dir(name: &str) -> PathBuf {
 #[test]
 fn generated_crates_are_rustfmt_clean_and_use_the_config() {
     let dir = out_dir("finch");
-    let spec = repo().join("../shared/specs/seeds/finch.json");
-    let (spec, config) = if spec.exists() {
-        (spec, Some(repo().join("examples/seeds/finch/tern.toml")))
-    } else {
-        (repo().join("examples/specs/workflows.yaml"), None)
-    };
+    let spec = repo().join("examples/seeds/finch/finch.json");
+    let config = Some(repo().join("examples/seeds/finch/tern.toml"));
     let mut args = vec![
         "generate".to_owned(),
         spec.display().to_string(),

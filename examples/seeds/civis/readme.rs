@@ -5,8 +5,8 @@
 //! Civis-compatible server: `CIVIS_BASE_URL` (e.g. a Prism mock) and `CIVIS_API_KEY`.
 
 use civis_sdk::resources::workflows::{ListExecutionsParams, ListParams, PatchParams};
+use civis_sdk::runtime::StreamExt;
 use civis_sdk::{Civis, Error};
-use futures_util::StreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -60,8 +60,10 @@ async fn main() -> Result<(), Error> {
     // 429/503, PATCH never; Retry-After honoured; full jitter up to 60 s, at most 10 attempts.
     let civis_retries = Civis::builder()
         .api_key(std::env::var("CIVIS_API_KEY").unwrap_or_default())
-        .base_url(std::env::var("CIVIS_BASE_URL").unwrap_or_else(|_| Civis::DEFAULT_BASE_URL.into()))
-        .configure(|b| b.retry_policy(tern_runtime::CivisRetry::default()))
+        .base_url(
+            std::env::var("CIVIS_BASE_URL").unwrap_or_else(|_| Civis::DEFAULT_BASE_URL.into()),
+        )
+        .configure(|b| b.retry_policy(civis_sdk::runtime::CivisRetry::default()))
         .build()?;
     civis_retries.workflows().get(1).await?;
     Ok(())

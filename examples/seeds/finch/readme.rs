@@ -8,8 +8,8 @@
 
 use finch_sdk::resources::hris::benefits::{CreateErrorBody, CreateParams};
 use finch_sdk::resources::hris::directory::ListIndividualsParams;
+use finch_sdk::runtime::StreamExt;
 use finch_sdk::{Error, Finch, RequestOptions};
-use futures_util::StreamExt;
 use std::time::Duration;
 
 fn base_url() -> String {
@@ -53,7 +53,10 @@ async fn main() -> Result<(), Error> {
             first_page.next_page_info()
         );
         if let Some(next_page) = first_page.get_next_page().await? {
-            println!("number of items we just fetched: {}", next_page.items().len());
+            println!(
+                "number of items we just fetched: {}",
+                next_page.items().len()
+            );
         }
     }
 
@@ -64,7 +67,10 @@ async fn main() -> Result<(), Error> {
         .list_individuals(ListIndividualsParams::new())
         .await?;
     if let Some(paging) = &page.paging {
-        println!("the current start offset for this page: {:?}", paging.offset);
+        println!(
+            "the current start offset for this page: {:?}",
+            paging.offset
+        );
     }
     for individual in page.individuals.iter().flatten() {
         println!("{:?}", individual.id);
@@ -157,7 +163,7 @@ async fn main() -> Result<(), Error> {
         .await?;
 
     // Finch(base_url=…, proxies=…, transport=HTTPTransport(local_address="0.0.0.0"))
-    let http = tern_runtime::reqwest::Client::builder()
+    let http = finch_sdk::runtime::reqwest::Client::builder()
         .local_address(std::net::IpAddr::from([0, 0, 0, 0]))
         .build()
         .map_err(|e| Error::InvalidRequest {

@@ -23,9 +23,12 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-pub fn seed(name: &str) -> Option<PathBuf> {
-    let p = repo().join("../shared/specs/seeds").join(name);
-    p.exists().then_some(p)
+/// A seed description, kept in the repository beside its example (`examples/seeds/<api>/`).
+pub fn seed(name: &str) -> PathBuf {
+    let api = name.split('.').next().unwrap_or(name);
+    let p = repo().join("examples/seeds").join(api).join(name);
+    assert!(p.is_file(), "{} is missing", p.display());
+    p
 }
 
 /// `None` (test skipped) when Prism is not installed, except on CI, where it must be.
