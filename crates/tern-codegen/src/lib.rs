@@ -85,6 +85,11 @@ impl Options {
         }
     }
 
+    /// The crate's name as Rust code writes it (`finch_sdk`).
+    pub fn crate_ident(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+
     /// Options from a `tern.toml`: its crate and client names and naming scheme, falling
     /// back to `crate_name`.
     pub fn with_config(crate_name: &str, config: Config) -> Options {
@@ -279,28 +284,83 @@ fn spaced(code: &str) -> String {
 /// `Cargo.toml`; `files` are the rendered sources, which decide the optional dependencies
 /// (`chrono` for dates, `uuid`).
 fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> String {
+    let quoted = |items: &[String]| {
+        let list: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+        format!("[{}]", list.join(", "))
+    };
+    let (dependencies, features, problem) = dependencies(opts, files);
+    let mut feature_lines = String::new();
+    for (name, enables) in &features {
+        if name == "blocking" {
+            feature_lines.push_str(&format!(
+                "# A blocking client with the same resources and methods (`{}::blocking`).\n",
+                opts.crate_ident()
+            ));
+        }
+        feature_lines.push_str(&format!("{name} = {}\n", quoted(enables)));
+    }
+    let mut out = format!(
+        "[package]\nname = {name:?}\nversion = {version:?}\nedition = \"2021\"\nrust-version = {rust:?}\n{meta}\n[features]\n{feature_lines}\n[dependencies]\n{deps}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+        name = opts.crate_name,
+        version = opts.version,
+        rust = tern_runtime::source::RUST_VERSION,
+        meta = package_metadata(model, &opts.config.package, &quoted),
+        deps = dependencies.join("\n"),
+    );
+    if let Some(e) = problem {
+        out.push_str(&format!(
+            "\n# tern-codegen could not carry the runtime: {e}\n"
+        ));
+    }
+    if opts.own_workspace {
+        out.push_str("\n# A workspace of its own: generated inside another workspace that does not list it.\n[workspace]\n");
+    }
+    out
+}
+
+/// The `[dependencies]` lines (sorted) and `[features]` of the crate, and a problem reading
+/// the carried runtime's manifest, if any.
+fn dependencies(
+    opts: &Options,
+    files: &[GeneratedFile],
+) -> (
+    Vec<String>,
+    std::collections::BTreeMap<String, Vec<String>>,
+    Option<String>,
+) {
     use runtime::Dependency;
     let uses = |path: &str| {
         files
             .iter()
             .any(|f| !f.path.starts_with("src/runtime/") && f.contents.contains(path))
     };
-    let mut deps: std::collections::BTreeMap<String, Dependency> = Default::default();
-    let mut features: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let mut problem = None;
-    match &opts.runtime {
+    let (mut deps, features, runtime_line, problem) = match &opts.runtime {
         RuntimeDependency::Embedded => match runtime::needs() {
-            Ok(needs) => {
-                deps = needs.dependencies;
-                features = needs.features;
-            }
+            Ok(needs) => (needs.dependencies, needs.features, None, None),
             // Unreachable for the manifest compiled in (tested); visible in the output if not.
-            Err(e) => problem = Some(e),
+            Err(e) => (Default::default(), Default::default(), None, Some(e)),
         },
-        RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => {
-            features.insert("blocking".into(), vec!["tern-runtime/blocking".into()]);
-        }
-    }
+        RuntimeDependency::Path(p) => (
+            Default::default(),
+            [(
+                "blocking".to_owned(),
+                vec!["tern-runtime/blocking".to_owned()],
+            )]
+            .into(),
+            Some(format!("tern-runtime = {{ path = {p:?} }}")),
+            None,
+        ),
+        RuntimeDependency::Version(v) => (
+            Default::default(),
+            [(
+                "blocking".to_owned(),
+                vec!["tern-runtime/blocking".to_owned()],
+            )]
+            .into(),
+            Some(format!("tern-runtime = {v:?}")),
+            None,
+        ),
+    };
     let mut add = |name: &str, dep: Dependency| match deps.get_mut(name) {
         Some(d) => d.merge(&dep),
         None => {
@@ -309,39 +369,33 @@ fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> Stri
     };
     add("serde", Dependency::new("1").features(&["derive"]));
     add("serde_json", Dependency::new("1"));
+    // Dates and UUIDs: serde support, nothing else.
+    let typed = |version: &str| {
+        Dependency::new(version)
+            .no_default_features()
+            .features(&["serde", "std"])
+    };
     if uses("chrono::") {
-        add(
-            "chrono",
-            Dependency::new("0.4")
-                .no_default_features()
-                .features(&["serde", "std"]),
-        );
+        add("chrono", typed("0.4"));
     }
     if uses("uuid::") {
-        add(
-            "uuid",
-            Dependency::new("1")
-                .no_default_features()
-                .features(&["serde", "std"]),
-        );
+        add("uuid", typed("1"));
     }
-    let mut dependencies: Vec<String> = deps
+    let mut lines: Vec<String> = deps
         .iter()
         .map(|(name, d)| format!("{name} = {}", d.to_toml()))
+        .chain(runtime_line)
         .collect();
-    match &opts.runtime {
-        RuntimeDependency::Embedded => {}
-        RuntimeDependency::Path(p) => {
-            dependencies.push(format!("tern-runtime = {{ path = {p:?} }}"))
-        }
-        RuntimeDependency::Version(v) => dependencies.push(format!("tern-runtime = {v:?}")),
-    }
-    dependencies.sort();
-    let package = &opts.config.package;
-    let quoted = |items: &[String]| {
-        let list: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
-        format!("[{}]", list.join(", "))
-    };
+    lines.sort();
+    (lines, features, problem)
+}
+
+/// The `[package]` lines a registry wants, each from `tern.toml` or else the spec.
+fn package_metadata(
+    model: &ApiModel,
+    package: &PackageConfig,
+    quoted: &dyn Fn(&[String]) -> String,
+) -> String {
     let mut meta = String::new();
     let mut line = |key: &str, value: Option<String>| {
         if let Some(v) = value {
@@ -389,32 +443,7 @@ fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> Stri
     if package.publish == Some(false) {
         meta.push_str("publish = false\n");
     }
-    let mut feature_lines = String::new();
-    for (name, enables) in &features {
-        if name == "blocking" {
-            feature_lines.push_str(&format!(
-                "# A blocking client with the same resources and methods (`{}::blocking`).\n",
-                opts.crate_name.replace('-', "_")
-            ));
-        }
-        feature_lines.push_str(&format!("{name} = {}\n", quoted(enables)));
-    }
-    let mut out = format!(
-        "[package]\nname = {name:?}\nversion = {version:?}\nedition = \"2021\"\nrust-version = {rust:?}\n{meta}\n[features]\n{feature_lines}\n[dependencies]\n{deps}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
-        name = opts.crate_name,
-        version = opts.version,
-        rust = tern_runtime::source::RUST_VERSION,
-        deps = dependencies.join("\n"),
-    );
-    if let Some(e) = problem {
-        out.push_str(&format!(
-            "\n# tern-codegen could not carry the runtime: {e}\n"
-        ));
-    }
-    if opts.own_workspace {
-        out.push_str("\n# A workspace of its own: generated inside another workspace that does not list it.\n[workspace]\n");
-    }
-    out
+    meta
 }
 
 /// The crate's description: the API's title and the first sentence of its description, when
@@ -636,7 +665,7 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     let (files, calls, types) = render_in_parallel(model, &roots, &headers);
     out.extend(files);
     if opts.runtime == RuntimeDependency::Embedded {
-        out.extend(runtime::files(&opts.crate_name.replace('-', "_")));
+        out.extend(runtime::files(&opts.crate_ident()));
     }
     out.push(GeneratedFile {
         path: "src/types.rs".into(),

@@ -68,7 +68,7 @@ pub(crate) fn readme_and_example(
     opts: &Options,
     calls: &[Call],
 ) -> (String, String) {
-    let krate = opts.crate_name.replace('-', "_");
+    let krate = opts.crate_ident();
     let client = &crate::type_ident(&opts.client_name).to_string();
     let title = if model.title.is_empty() {
         "the API".to_owned()

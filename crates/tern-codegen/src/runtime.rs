@@ -85,28 +85,24 @@ fn cut_items(text: &str, attrs: &[&str]) -> String {
                 break;
             }
         }
+        let at_depth = |k: usize| {
+            let l = lines[k].trim_end();
+            indent(l) == depth && !l.trim_start().is_empty()
+        };
+        // Further attributes of the same item, then its first line.
         let mut end = i + 1;
-        while end < lines.len() {
-            let l = lines[end].trim_end();
-            let t = l.trim_start();
-            let at_depth = indent(l) == depth && !t.is_empty();
-            if at_depth && t.starts_with("#[") {
-                end += 1;
-                continue;
-            }
-            // The item's first line: a one-line item, or the start of a body.
-            if at_depth && t.ends_with(';') {
-                break;
-            }
+        while end < lines.len() && at_depth(end) && lines[end].trim_start().starts_with("#[") {
             end += 1;
-            while end < lines.len() {
-                let l = lines[end].trim_end();
-                if indent(l) == depth && matches!(l.trim_start(), "}" | "};") {
-                    break;
-                }
+        }
+        // A one-line item ends there; an item with a body at its closing line.
+        let one_line = end < lines.len() && at_depth(end) && lines[end].trim_end().ends_with(';');
+        if !one_line {
+            end += 1;
+            while end < lines.len()
+                && !(indent(lines[end]) == depth && matches!(lines[end].trim(), "}" | "};"))
+            {
                 end += 1;
             }
-            break;
         }
         let end = end.min(lines.len() - 1);
         for k in keep.iter_mut().take(end + 1).skip(start) {
@@ -131,6 +127,7 @@ fn cut_items(text: &str, attrs: &[&str]) -> String {
 /// A dependency line: version, whether default features are on, and features.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Dependency {
+    /// The version requirement.
     pub(crate) version: String,
     pub(crate) default_features: bool,
     pub(crate) features: BTreeSet<String>,

@@ -4,7 +4,7 @@ use crate::GenerateArgs;
 use std::process::ExitCode;
 
 /// The file in a generated crate that lists the files the generator owns.
-pub(crate) const MARKER: &str = ".tern-generated";
+const MARKER: &str = ".tern-generated";
 
 pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     // Arguments first: nothing is loaded or written when they are wrong.
