@@ -466,6 +466,14 @@ impl DynamicClient {
         &self.runtime
     }
 
+    /// The method behind an operation (an index into the model's operations).
+    pub fn operation(&self, index: usize) -> Option<MethodRef<'_>> {
+        (index < self.api.model.operations.len()).then_some(MethodRef {
+            client: self,
+            index,
+        })
+    }
+
     /// Resource names, in spec order.
     pub fn resources(&self) -> Vec<&str> {
         self.api.resources.iter().map(|(n, _)| n.as_str()).collect()
@@ -631,6 +639,65 @@ impl<'c> MethodRef<'c> {
     fn qualified(&self) -> String {
         let n = &self.operation().rest_name;
         format!("{}.{}", n.resource, n.method)
+    }
+
+    /// Its index in the model's operations.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// One self-contained JSON Schema (2020-12) object for the method's arguments, keyed by
+    /// argument name as [`Args::named`] takes them: the same schemas [`MethodRef::prepare`]
+    /// validates with, every `$ref` inlined (recursion cut at a bounded depth), required
+    /// arguments listed, no other members allowed. For tools that describe calls to others
+    /// (MCP servers, forms).
+    pub fn input_schema(&self) -> Json {
+        let api = &self.client.api;
+        let op = self.operation();
+        let v2 = api.spec.version() == tern_spec::SpecVersion::Swagger2;
+        let bundle = |s: &tern_model::Source, parameter: bool| {
+            schema::bundle(&api.spec, s.file, &s.pointer, parameter)
+                .map(|b| schema::inline(&b, 4, 400))
+        };
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.contents.iter().find_map(|c| c.schema_source.as_ref()))
+            .and_then(|s| bundle(s, false));
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        for a in &op.arguments {
+            let schema = match a.location {
+                ArgumentLocation::Parameter(i) => op.parameters[i]
+                    .schema_source
+                    .as_ref()
+                    .and_then(|s| bundle(s, v2 && !s.pointer.ends_with("/schema"))),
+                ArgumentLocation::Body => body.clone(),
+                ArgumentLocation::BodyProperty => body
+                    .as_ref()
+                    .and_then(|b| schema::property(b, &a.original).cloned()),
+                _ => None,
+            };
+            let mut schema = match schema {
+                Some(Json::Object(m)) => m,
+                _ => serde_json::Map::new(),
+            };
+            if let Some(d) = &a.description {
+                schema
+                    .entry("description")
+                    .or_insert_with(|| Json::String(d.clone()));
+            }
+            properties.insert(a.name.clone(), Json::Object(schema));
+            if a.required {
+                required.push(Json::String(a.name.clone()));
+            }
+        }
+        serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        })
     }
 
     /// Help built from the spec: summary, `VERB /path`, parameters with types, response shape.

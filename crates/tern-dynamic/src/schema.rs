@@ -94,16 +94,7 @@ impl<'s> Bundler<'s> {
                 continue;
             }
             let converted = match child {
-                Value::Object(_)
-                    if matches!(
-                        k.as_str(),
-                        "properties"
-                            | "patternProperties"
-                            | "$defs"
-                            | "definitions"
-                            | "dependentSchemas"
-                    ) =>
-                {
+                Value::Object(_) if has_named_schemas(k) => {
                     let mut map = Map::new();
                     for (name, s) in child.as_object().into_iter().flatten() {
                         map.insert(name.clone(), self.convert(file, s, false));
@@ -205,6 +196,115 @@ pub(crate) fn bundle(spec: &Spec, file: FileId, pointer: &str, parameter: bool) 
 }
 
 /// A compiled validator (formats are not enforced: specs use them loosely).
+/// A bundled schema made self-contained: every `$ref` into its `$defs` replaced by the
+/// definition (its sibling keywords kept), for consumers that cannot follow references (MCP
+/// clients). Expansion stops at `max_depth` nested references on one path and after `budget`
+/// expanded references in all; a reference cut there becomes `{}` (any value) with a
+/// description saying so, so recursive and very large schemas stay finite.
+pub(crate) fn inline(bundled: &Json, max_depth: usize, budget: usize) -> Json {
+    let empty = Map::new();
+    let defs = bundled
+        .get("$defs")
+        .and_then(Json::as_object)
+        .unwrap_or(&empty);
+    let mut left = budget;
+    let mut out = expand(bundled, defs, max_depth, &mut left);
+    if let Json::Object(m) = &mut out {
+        m.remove("$defs");
+    }
+    out
+}
+
+/// Keywords whose members are named schemas (a property called `default` is a schema there).
+fn has_named_schemas(k: &str) -> bool {
+    matches!(
+        k,
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
+    )
+}
+
+/// Expands `v`, a schema — or, when `names`, a map from names to schemas.
+fn expand_in(
+    v: &Json,
+    defs: &Map<String, Json>,
+    depth: usize,
+    left: &mut usize,
+    names: bool,
+) -> Json {
+    match v {
+        Json::Object(m) if names => Json::Object(
+            m.iter()
+                .map(|(k, child)| (k.clone(), expand(child, defs, depth, left)))
+                .collect(),
+        ),
+        other => expand(other, defs, depth, left),
+    }
+}
+
+fn expand(v: &Json, defs: &Map<String, Json>, depth: usize, left: &mut usize) -> Json {
+    match v {
+        Json::Object(m) => {
+            let target = m
+                .get("$ref")
+                .and_then(Json::as_str)
+                .map(|r| r.trim_start_matches("#/$defs/"));
+            let mut out = match target {
+                Some(key) => match defs.get(key) {
+                    Some(def) if depth > 0 && *left > 0 => {
+                        *left -= 1;
+                        match expand(def, defs, depth - 1, left) {
+                            Json::Object(o) => o,
+                            other => return other,
+                        }
+                    }
+                    _ => {
+                        let mut cut = Map::new();
+                        cut.insert(
+                            "description".into(),
+                            Json::String(format!("`{key}` (nested too deep to describe here)")),
+                        );
+                        cut
+                    }
+                },
+                None => Map::new(),
+            };
+            for (k, child) in m {
+                if k == "$ref" || k == "$defs" {
+                    continue;
+                }
+                let child = if is_data_key(k) {
+                    child.clone()
+                } else if child.is_null() {
+                    // `description: null` and the like say nothing, and are no valid keyword.
+                    continue;
+                } else {
+                    expand_in(child, defs, depth, left, has_named_schemas(k))
+                };
+                out.insert(k.clone(), child);
+            }
+            Json::Object(out)
+        }
+        Json::Array(items) => {
+            Json::Array(items.iter().map(|i| expand(i, defs, depth, left)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// The schema of an object schema's property `name`, looking through `allOf`.
+pub(crate) fn property<'j>(schema: &'j Json, name: &str) -> Option<&'j Json> {
+    schema
+        .get("properties")
+        .and_then(|p| p.get(name))
+        .or_else(|| {
+            schema
+                .get("allOf")
+                .and_then(Json::as_array)?
+                .iter()
+                .find_map(|s| property(s, name))
+        })
+}
+
 pub(crate) fn compile(schema: &Json) -> Option<jsonschema::Validator> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
@@ -241,5 +341,41 @@ mod tests {
         assert!(v.is_valid(&serde_json::json!({"name": null, "child": {"name": "x"}, "n": 1})));
         assert!(!v.is_valid(&serde_json::json!({"child": {"name": 5}})));
         assert!(!v.is_valid(&serde_json::json!({"name": "a", "n": 0})));
+    }
+
+    #[test]
+    fn inlined_schemas_are_finite_and_keep_named_properties() {
+        let loaded = tern_spec::load_str(
+            "t.yaml",
+            "openapi: 3.0.0\npaths: {}\ncomponents:\n  schemas:\n    Limits:\n      type: object\n      properties:\n        cpu: {type: string}\n    Node:\n      type: object\n      description: null\n      properties:\n        default: {$ref: '#/components/schemas/Limits'}\n        child: {$ref: '#/components/schemas/Node'}\n",
+        )
+        .unwrap();
+        let bundled = bundle(
+            &loaded.spec,
+            FileId::ROOT,
+            "/components/schemas/Node",
+            false,
+        )
+        .unwrap();
+        let schema = inline(&bundled, 3, 100);
+        let text = schema.to_string();
+        assert!(!text.contains("$ref") && !text.contains("$defs"), "{text}");
+        // A property named like a data keyword is still a schema.
+        assert_eq!(
+            schema["properties"]["default"]["properties"]["cpu"]["type"],
+            "string"
+        );
+        // Recursion expands to the depth, then stops with a note.
+        let deepest = &schema["properties"]["child"]["properties"]["child"]["properties"]["child"]
+            ["properties"]["child"];
+        assert!(
+            deepest["description"]
+                .as_str()
+                .unwrap()
+                .contains("nested too deep"),
+            "{deepest}"
+        );
+        assert!(schema.get("description").is_none(), "null keywords dropped");
+        assert!(compile(&schema).is_some());
     }
 }

@@ -205,12 +205,12 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
     for (name, value) in &inv.options {
         let value = value.clone().unwrap_or_default();
         match name.as_str() {
-            "spec" => args.spec = value,
-            "base-url" => args.base_url = Some(value),
-            "api-key" => args.api_key = Some(value),
-            "bearer-token" => args.bearer_token = Some(value),
-            "basic" => args.basic = Some(value),
-            "header" => args.header.push(value),
+            "spec" => args.conn.spec = value,
+            "base-url" => args.conn.base_url = Some(value),
+            "api-key" => args.conn.api_key = Some(value),
+            "bearer-token" => args.conn.bearer_token = Some(value),
+            "basic" => args.conn.basic = Some(value),
+            "header" => args.conn.header.push(value),
             "body" => args.body = Some(value),
             "all-pages" => args.all_pages = true,
             "output" => match value.as_str() {
@@ -219,9 +219,9 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
                 other => return usage(format!("`--output {other}`: expected json or yaml")),
             },
             "retry" => match value.as_str() {
-                "default" => args.retry = crate::Retry::Default,
-                "civis" => args.retry = crate::Retry::Civis,
-                "none" => args.retry = crate::Retry::None,
+                "default" => args.conn.retry = crate::Retry::Default,
+                "civis" => args.conn.retry = crate::Retry::Civis,
+                "none" => args.conn.retry = crate::Retry::None,
                 other => {
                     return usage(format!(
                         "`--retry {other}`: expected default, civis or none"
@@ -235,35 +235,9 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
 }
 
 async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
-    let mut builder = DynamicClient::builder();
-    builder = if args.spec.starts_with("http://") || args.spec.starts_with("https://") {
-        builder.spec_url(args.spec.clone())
-    } else {
-        builder.spec_path(args.spec.clone())
-    };
-    if let Some(b) = &args.base_url {
-        builder = builder.base_url(b.clone());
-    }
-    if let Some(k) = &args.api_key {
-        builder = builder.api_key(k.clone());
-    }
-    if let Some(t) = &args.bearer_token {
-        builder = builder.bearer_token(t.clone());
-    }
-    if let Some(basic) = &args.basic {
-        let (u, p) = basic.split_once(':').unwrap_or((basic.as_str(), ""));
-        builder = builder.basic_auth(u, p);
-    }
-    for h in &args.header {
-        match h.split_once(':') {
-            Some((n, v)) => builder = builder.header(n.trim(), v.trim()),
-            None => return usage(format!("`--header {h}` must be `Name: value`")),
-        }
-    }
-    builder = match args.retry {
-        crate::Retry::Default => builder,
-        crate::Retry::Civis => builder.retry_policy(tern_runtime::CivisRetry::default()),
-        crate::Retry::None => builder.retry_policy(tern_runtime::NoRetry),
+    let builder = match args.conn.builder() {
+        Ok(b) => b,
+        Err(e) => return usage(e),
     };
     let client = match builder.build().await {
         Ok(c) => c,
@@ -322,7 +296,7 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
                     if writeln!(stdout, "{v}").is_err() {
                         return ExitCode::SUCCESS;
                     }
-                    if progress && count % 50 == 0 {
+                    if progress && count.is_multiple_of(50) {
                         eprint!("\r{count} items…");
                     }
                 }

@@ -4,8 +4,10 @@
 //! in a library crate (`tern-spec`, `tern-model`, …) so it can be tested and reused.
 
 mod call;
+mod connect;
 mod generate;
 mod inspect;
+mod mcp;
 mod yaml;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -31,6 +33,14 @@ enum Command {
     /// error status, 4 connection error or timeout.
     #[command(disable_help_flag = true)]
     Call(CallArgs),
+    /// Serve the API of SPEC to AI agents as a Model Context Protocol server.
+    ///
+    /// Tools are built from the spec at start-up: one per operation (`tools` mode), or three
+    /// that search, describe and call operations (`discover` mode, for large APIs; `auto`
+    /// picks it above --max-tools operations). Calls are validated against the spec before
+    /// they are sent, with the credentials, retries and pagination of `tern call`. Nothing is
+    /// written to standard output but the protocol.
+    Mcp(McpArgs),
     /// Write a typed Rust SDK crate for SPEC into DIR.
     ///
     /// The crate carries its runtime (tern-runtime's source, as the module `runtime`) and
@@ -80,24 +90,8 @@ struct GenerateArgs {
 /// Arguments of `tern call`.
 #[derive(clap::Args, Debug, Clone)]
 struct CallArgs {
-    /// Path or http(s) URL of the API description.
-    #[arg(long)]
-    spec: String,
-    /// Server URL (default: the spec's first server).
-    #[arg(long)]
-    base_url: Option<String>,
-    /// API key, placed as the spec's security scheme says.
-    #[arg(long, env = "TERN_API_KEY", hide_env_values = true)]
-    api_key: Option<String>,
-    /// Bearer token.
-    #[arg(long, env = "TERN_BEARER_TOKEN", hide_env_values = true)]
-    bearer_token: Option<String>,
-    /// HTTP basic credentials as USER:PASSWORD.
-    #[arg(long, env = "TERN_BASIC_AUTH", hide_env_values = true)]
-    basic: Option<String>,
-    /// Extra header `Name: value` (repeatable).
-    #[arg(long)]
-    header: Vec<String>,
+    #[command(flatten)]
+    conn: connect::Connection,
     /// The request body as JSON, or @FILE.
     #[arg(long)]
     body: Option<String>,
@@ -107,15 +101,66 @@ struct CallArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,
-    /// Retry policy.
-    #[arg(long, value_enum, default_value_t = Retry::Default)]
-    retry: Retry,
     /// Show help generated from the spec.
     #[arg(short, long)]
     help: bool,
     /// RESOURCE METHOD [POSITIONAL…] [--name value…]
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     words: Vec<String>,
+}
+
+/// Arguments of `tern mcp`.
+#[derive(clap::Args, Debug)]
+struct McpArgs {
+    #[command(flatten)]
+    conn: connect::Connection,
+    /// How the server is reached: stdio (launched by the agent) or streamable HTTP.
+    #[arg(long, value_enum, default_value_t = Transport::Stdio)]
+    transport: Transport,
+    /// With `--transport http`: the address to listen on (path /mcp).
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    listen: std::net::SocketAddr,
+    /// One tool per operation, three discovery tools, or `tools` up to --max-tools operations.
+    #[arg(long, value_enum, default_value_t = McpMode::Auto)]
+    mode: McpMode,
+    /// In `auto` mode, the most operations served as tools of their own.
+    #[arg(long, default_value_t = 40)]
+    max_tools: usize,
+    /// Only this resource (repeatable).
+    #[arg(long = "resource", value_name = "RESOURCE")]
+    resources: Vec<String>,
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Only operations that read (GET, HEAD).
+    #[arg(long)]
+    read_only: bool,
+    /// Cut response bodies longer than this many bytes (a note says so).
+    #[arg(long, default_value_t = 100_000)]
+    max_result_bytes: usize,
+    /// Print the tool list as JSON and exit.
+    #[arg(long)]
+    print_tools: bool,
+}
+
+/// MCP transports.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Transport {
+    /// Standard input and output.
+    Stdio,
+    /// Streamable HTTP.
+    Http,
+}
+
+/// How operations become MCP tools.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum McpMode {
+    /// One tool per operation.
+    Tools,
+    /// search_operations, describe_operation, call_operation.
+    Discover,
+    /// `tools` up to --max-tools operations, `discover` above.
+    Auto,
 }
 
 /// Output formats.
@@ -200,5 +245,6 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Call(args) => call::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
     }
 }
