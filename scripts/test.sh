@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: formatting, lints, and every test of the workspace, including the
-# end-to-end tests against the Prism mock server (installed here, pinned, on first run).
+# end-to-end tests against the Prism mock server and with the official MCP client (both
+# installed here, pinned, on first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,15 @@ if ! grep -qs "\"version\": \"$PRISM_VERSION\"" "$prism_pkg"; then
   echo "installing Prism $PRISM_VERSION into .tools/prism"
   mkdir -p .tools/prism
   (cd .tools/prism && npm install --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$PRISM_VERSION")
+fi
+
+# The official MCP client (PyPI `mcp`), pinned, for the `tern mcp` end-to-end tests.
+MCP_VERSION=2.3.0
+venv=.tools/mcp-venv
+if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != '$MCP_VERSION')" 2>/dev/null; then
+  echo "installing the MCP Python client $MCP_VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp==$MCP_VERSION"
 fi
 
 cargo fmt --all -- --check
