@@ -837,7 +837,16 @@ impl<'c> MethodRef<'c> {
         args: Args,
     ) -> Result<impl Stream<Item = Result<Json, DynamicError>> + Send + Unpin + 'static, DynamicError>
     {
-        let request = self.prepare(args)?;
+        self.paginate_prepared(self.prepare(args)?).await
+    }
+
+    /// As [`MethodRef::paginate`], for a request made by [`MethodRef::prepare`] and adjusted
+    /// by the caller (a header added, say).
+    pub async fn paginate_prepared(
+        &self,
+        request: tern_runtime::Request,
+    ) -> Result<impl Stream<Item = Result<Json, DynamicError>> + Send + Unpin + 'static, DynamicError>
+    {
         let paginator = self
             .paginator()
             .unwrap_or(Paginator::Link { items: Vec::new() });

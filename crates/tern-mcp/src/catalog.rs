@@ -38,6 +38,9 @@ pub struct Options {
     pub read_only: bool,
     /// Response bodies longer than this many bytes are cut, with a note saying so.
     pub max_result_bytes: usize,
+    /// Over HTTP, send the `Authorization` header of the agent's request to the API (credentials
+    /// configured for the server take precedence).
+    pub forward_authorization: bool,
 }
 
 impl Default for Options {
@@ -49,6 +52,7 @@ impl Default for Options {
             tags: Vec::new(),
             read_only: false,
             max_result_bytes: 100_000,
+            forward_authorization: false,
         }
     }
 }

@@ -30,6 +30,7 @@ pub struct Server {
     catalog: Arc<Catalog>,
     tools: Arc<Vec<Tool>>,
     max_result_bytes: usize,
+    forward_authorization: bool,
 }
 
 impl Server {
@@ -42,6 +43,7 @@ impl Server {
             catalog: Arc::new(catalog),
             tools: Arc::new(tools),
             max_result_bytes: options.max_result_bytes,
+            forward_authorization: options.forward_authorization,
         }
     }
 
@@ -57,6 +59,17 @@ impl Server {
 
     /// Runs one tool call: the result, or a tool error the model can read and act on.
     pub async fn call(&self, name: &str, arguments: Map<String, Json>) -> CallToolResult {
+        self.call_as(name, arguments, None).await
+    }
+
+    /// As [`Server::call`], sending `authorization` (the agent's own `Authorization` header)
+    /// with the API request.
+    async fn call_as(
+        &self,
+        name: &str,
+        arguments: Map<String, Json>,
+        authorization: Option<&str>,
+    ) -> CallToolResult {
         match (self.catalog.mode, name) {
             (Mode::Discover, SEARCH) => self.search(&arguments),
             (Mode::Discover, DESCRIBE) => match self.entry_argument(&arguments) {
@@ -70,7 +83,7 @@ impl Server {
                         Some(Json::Object(m)) => m.clone(),
                         Some(_) => return error("`arguments` must be an object"),
                     };
-                    self.call_entry(entry, args).await
+                    self.call_entry(entry, args, authorization).await
                 }
                 Err(e) => error(e),
             },
@@ -78,7 +91,7 @@ impl Server {
                 "no tool `{name}`; use {SEARCH}, {DESCRIBE} and {CALL}"
             )),
             _ => match self.catalog.get(name) {
-                Some(entry) => self.call_entry(entry, arguments).await,
+                Some(entry) => self.call_entry(entry, arguments, authorization).await,
                 None => error(format!("no tool `{name}`")),
             },
         }
@@ -139,7 +152,12 @@ impl Server {
         }))
     }
 
-    async fn call_entry(&self, entry: &Entry, mut arguments: Map<String, Json>) -> CallToolResult {
+    async fn call_entry(
+        &self,
+        entry: &Entry,
+        mut arguments: Map<String, Json>,
+        authorization: Option<&str>,
+    ) -> CallToolResult {
         let Some(method) = self.client.operation(entry.operation) else {
             return error(format!("no operation behind `{}`", entry.name));
         };
@@ -164,8 +182,15 @@ impl Server {
         let args = arguments
             .into_iter()
             .fold(Args::new(), |args, (k, v)| args.named(k, v));
+        let request = match method.prepare(args) {
+            Ok(r) => match authorization {
+                Some(a) => r.header("Authorization", a),
+                None => r,
+            },
+            Err(e) => return failure(&e),
+        };
         if all_pages {
-            let mut stream = match method.paginate(args).await {
+            let mut stream = match method.paginate_prepared(request).await {
                 Ok(s) => s,
                 Err(e) => return failure(&e),
             };
@@ -185,10 +210,6 @@ impl Server {
                 more.then(|| format!("stopped after max_items = {max_items} items; more exist"));
             return self.text_result(Json::Array(items), note);
         }
-        let request = match method.prepare(args) {
-            Ok(r) => r,
-            Err(e) => return failure(&e),
-        };
         match self.client.runtime().execute(request).await {
             Ok(raw) => {
                 let content_type = raw
@@ -409,10 +430,21 @@ impl ServerHandler for Server {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = request.arguments.unwrap_or_default();
-        Ok(self.call(&request.name, arguments).await.into())
+        // Over HTTP, rmcp puts the HTTP request's head into the extensions.
+        let authorization = self
+            .forward_authorization
+            .then(|| context.extensions.get::<http::request::Parts>())
+            .flatten()
+            .and_then(|parts| parts.headers.get(http::header::AUTHORIZATION))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(self
+            .call_as(&request.name, arguments, authorization.as_deref())
+            .await
+            .into())
     }
 }
 

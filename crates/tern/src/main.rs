@@ -138,6 +138,10 @@ struct McpArgs {
     /// Cut response bodies longer than this many bytes (a note says so).
     #[arg(long, default_value_t = 100_000)]
     max_result_bytes: usize,
+    /// With `--transport http`: send the agent's `Authorization` header to the API
+    /// (credentials given to the server take precedence).
+    #[arg(long)]
+    forward_authorization: bool,
     /// Print the tool list as JSON and exit.
     #[arg(long)]
     print_tools: bool,

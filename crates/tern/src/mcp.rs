@@ -44,6 +44,7 @@ async fn serve(args: &McpArgs) -> ExitCode {
     options.tags.clone_from(&args.tags);
     options.read_only = args.read_only;
     options.max_result_bytes = args.max_result_bytes;
+    options.forward_authorization = args.forward_authorization;
     let server = tern_mcp::Server::new(client, &options);
     if args.print_tools {
         let tools = serde_json::to_string_pretty(server.tools()).unwrap_or_default();

@@ -232,7 +232,9 @@ fn civis_is_discovered_searched_and_called() {
     let Some(prism) = prism::start(&spec) else {
         return;
     };
-    let server_args = args(&spec, &prism.url, &["--api-key", "k"]);
+    // A key that must never show in a result.
+    let key = "sekrit-civis-key-7f3a";
+    let server_args = args(&spec, &prism.url, &["--api-key", key]);
     let calls = json!([
         {"tool": "search_operations", "arguments": {"query": "workflow executions"}},
         {"tool": "describe_operation", "arguments": {"operation": "workflows_get"}},
@@ -281,6 +283,39 @@ fn civis_is_discovered_searched_and_called() {
         let items: Json = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(items.as_array().unwrap().len(), 3, "{text}");
         assert!(text.contains("stopped after max_items = 3"), "{text}");
+        assert!(
+            !report.to_string().contains(key),
+            "the API key leaked: {report}"
+        );
     }
     let _ = std::fs::remove_file(&spec);
+}
+
+#[test]
+fn the_agents_authorization_is_forwarded_only_when_asked() {
+    let Some(python) = python() else { return };
+    let spec = prism::seed("finch.json");
+    let Some(prism) = prism::start(&spec) else {
+        return;
+    };
+    let token = "Bearer agent-token-91c2";
+    let calls = json!([{"tool": "employer_get_company", "arguments": {}}]);
+    for (forward, accepted) in [(true, true), (false, false)] {
+        // No credentials of the server's own.
+        let mut server_args = args(&spec, &prism.url, &[]);
+        if forward {
+            server_args.push("--forward-authorization".into());
+        }
+        let server = http_server(&server_args);
+        let report = client(
+            &python,
+            &json!({"transport": "http", "url": server.url, "headers": {"Authorization": token}, "calls": calls}),
+        );
+        let (c, is_error, text) = call(&report, 0);
+        assert_eq!(!is_error, accepted, "forward {forward}: {c}");
+        if !accepted {
+            assert!(text.contains("HTTP 401"), "{text}");
+        }
+        assert!(!report.to_string().contains("agent-token-91c2"), "{report}");
+    }
 }

@@ -3,7 +3,8 @@ stdio or streamable HTTP, lists its tools and makes the calls of a plan.
 
     python mcp_client.py PLAN.json
 
-PLAN: {"transport": "stdio", "command": [...]} or {"transport": "http", "url": "..."},
+PLAN: {"transport": "stdio", "command": [...]} or {"transport": "http", "url": "...",
+"headers": {...}} (headers sent with every HTTP request),
 and "calls": [{"tool": NAME, "arguments": {...}}, ...]. Prints one JSON object: the tool
 names, and for each call whether it was a tool error, its text and structured content.
 """
@@ -15,6 +16,7 @@ import sys
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
 
 async def run(session, plan):
@@ -44,7 +46,8 @@ async def main():
             async with ClientSession(streams[0], streams[1]) as session:
                 await run(session, plan)
     else:
-        async with streamable_http_client(plan["url"]) as streams:
+        http = create_mcp_http_client(headers=plan.get("headers"))
+        async with streamable_http_client(plan["url"], http_client=http) as streams:
             async with ClientSession(streams[0], streams[1]) as session:
                 await run(session, plan)
 
