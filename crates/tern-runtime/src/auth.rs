@@ -189,6 +189,10 @@ pub(crate) struct OAuth2Provider {
     cache: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
+/// The longest token lifetime believed: a server's larger `expires_in` (up to `1e400`, which
+/// parses as infinity) is taken as this.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
 #[derive(serde::Deserialize)]
 struct TokenResponse {
     access_token: String,
@@ -290,7 +294,7 @@ impl OAuth2Provider {
         let parsed: TokenResponse =
             crate::error::decode_json(&info, status, &body).map_err(|e| {
                 fail(
-                    "the token response has no `access_token`".into(),
+                    "the token response does not decode as a token (an `access_token` string, an optional numeric `expires_in`)".into(),
                     Some(Error::Decode(e)),
                 )
             })?;
@@ -298,9 +302,17 @@ impl OAuth2Provider {
             v.as_f64()
                 .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
         });
-        let renew_at = seconds.map(|secs| {
-            let lifetime = Duration::from_secs_f64(secs.max(0.0));
-            Instant::now() + lifetime.saturating_sub(s.refresh_margin.min(lifetime / 2))
+        // Lifetimes are the server's numbers: NaN, negative, infinite or absurd ones are clamped
+        // to [0, MAX_TOKEN_LIFETIME], never trusted with arithmetic that can panic.
+        let renew_at = seconds.and_then(|secs| {
+            let max = MAX_TOKEN_LIFETIME.as_secs_f64();
+            let secs = if secs.is_nan() {
+                0.0
+            } else {
+                secs.clamp(0.0, max)
+            };
+            let lifetime = Duration::from_secs_f64(secs);
+            Instant::now().checked_add(lifetime.saturating_sub(s.refresh_margin.min(lifetime / 2)))
         });
         tracing::debug!(token_url = %url, expires_in = ?seconds, "fetched an OAuth2 token");
         Ok(CachedToken {

@@ -231,6 +231,15 @@ pub enum Error {
         /// The bound.
         limit: usize,
     },
+    /// A paginated list does not advance: the server sent a page it had sent before (a repeated
+    /// cursor, a `Link` to the same page). The items received so far were delivered.
+    #[error("{request}: pagination stopped: {message}")]
+    Pagination {
+        /// The request whose response pointed back.
+        request: RequestInfo,
+        /// What repeated.
+        message: String,
+    },
     /// The request was invalid and was not sent (missing argument, bad header value, …).
     #[error("invalid request: {message}")]
     InvalidRequest {
@@ -311,7 +320,8 @@ impl Error {
         match self {
             Error::Connection { request, .. }
             | Error::Timeout { request }
-            | Error::ResponseTooLarge { request, .. } => Some(request),
+            | Error::ResponseTooLarge { request, .. }
+            | Error::Pagination { request, .. } => Some(request),
             Error::Decode(d) => Some(&d.request),
             other => other.api_error().map(|e| &e.request),
         }

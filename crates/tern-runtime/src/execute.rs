@@ -478,7 +478,8 @@ impl Client {
     async fn attempts(&self, mut p: Prepared, stream: bool) -> Result<Exchanged, Error> {
         let started = Instant::now();
         // The deadline counts from the first poll, not from when the future was made.
-        let deadline = p.deadline.map(|d| started + d);
+        // A deadline too far away for an `Instant` is no deadline.
+        let deadline = p.deadline.and_then(|d| started.checked_add(d));
         let mut state = Attempts {
             started,
             deadline,
@@ -666,7 +667,10 @@ impl Client {
         let RetryDecision::RetryAfter(wait) = self.shared.retry.decide(&ctx) else {
             return Next::Fail(error);
         };
-        if state.deadline.is_some_and(|at| Instant::now() + wait >= at) {
+        if state
+            .deadline
+            .is_some_and(|at| Instant::now().checked_add(wait).is_none_or(|end| end >= at))
+        {
             tracing::debug!(?wait, "not retrying: the wait would pass the deadline");
             return Next::Fail(error);
         }

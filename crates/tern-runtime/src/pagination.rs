@@ -1,13 +1,19 @@
 //! Pages and auto-paging: offset/limit, cursor, page number and `Link` headers. One page is in
 //! memory at a time.
+//!
+//! A server's pages are not trusted to advance: a listing ends at an empty page, at arithmetic
+//! that would overflow, and at a page cap the caller sets ([`Page::max_pages`]); a page the
+//! server sent before (a repeated cursor, a `Link` back to the same page, a cycle) ends it with
+//! [`Error::Pagination`] after the items received.
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, RequestInfo};
 use crate::execute::RawResponse;
 use crate::request::Request;
 use futures_util::Stream;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use std::collections::HashSet;
 
 /// How an operation pages (generated code declares it; the runtime acts on it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +72,7 @@ impl Paginator {
 }
 
 /// Where the next page starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PageInfo {
     /// The next offset.
@@ -79,11 +85,32 @@ pub enum PageInfo {
     Url(String),
 }
 
+/// What follows a page.
+#[derive(Debug)]
+enum Next {
+    /// Nothing: the last page.
+    End,
+    /// The next page.
+    More(PageInfo, Box<Request>),
+    /// The server pointed back to a page it had sent: [`Error::Pagination`] after this page's
+    /// items.
+    Stalled(Box<(RequestInfo, String)>),
+}
+
+/// A listing's progress, carried from page to page: the pages seen and the cap.
+#[derive(Debug, Clone, Default)]
+struct Progress {
+    seen: HashSet<PageInfo>,
+    pages: u64,
+    max_pages: Option<u64>,
+}
+
 /// One page of results.
 #[derive(Debug)]
 pub struct Page<T> {
     items: Vec<T>,
-    next: Option<(PageInfo, Request)>,
+    next: Next,
+    progress: Progress,
     client: Client,
     paginator: Paginator,
     /// The page's response headers.
@@ -121,11 +148,12 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Page<T> {
-    pub(crate) fn from_response(
+    fn from_response(
         client: Client,
         request: Request,
         paginator: Paginator,
         raw: RawResponse,
+        mut progress: Progress,
     ) -> Result<Page<T>, Error> {
         let body: serde_json::Value = raw.json()?;
         let items_value = at(&body, paginator.items_path())
@@ -167,11 +195,11 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                     .as_deref()
                     .and_then(|t| at(&body, t))
                     .and_then(serde_json::Value::as_u64);
-                let more = count > 0
-                    && limit.is_none_or(|l| count >= l)
-                    && total.is_none_or(|t| offset + (count as u64) < t);
-                more.then(|| {
-                    let next = offset + count as u64;
+                progress.seen.insert(PageInfo::Offset(offset));
+                let next = offset.checked_add(count as u64);
+                let more = limit.is_none_or(|l| count >= l)
+                    && total.is_none_or(|t| next.is_some_and(|n| n < t));
+                next.filter(|_| more).map(|next| {
                     (
                         PageInfo::Offset(next),
                         request.clone().set_query(offset_param, next),
@@ -196,8 +224,11 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                     }),
                     None => last_id,
                 };
+                if let Some(current) = request.query_value(cursor_param) {
+                    progress.seen.insert(PageInfo::Cursor(current.to_owned()));
+                }
                 match (cursor, more) {
-                    (Some(c), None | Some(true)) if count > 0 || next_cursor.is_some() => Some((
+                    (Some(c), None | Some(true)) => Some((
                         PageInfo::Cursor(c.clone()),
                         request.clone().set_query(cursor_param, c),
                     )),
@@ -218,15 +249,17 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                     .as_deref()
                     .and_then(|l| request.query_value(l))
                     .and_then(|v| v.parse().ok());
-                let more = count > 0 && size.is_none_or(|s| count >= s);
-                more.then(|| {
+                progress.seen.insert(PageInfo::Page(page));
+                let more = size.is_none_or(|s| count >= s);
+                page.checked_add(1).filter(|_| more).map(|next| {
                     (
-                        PageInfo::Page(page + 1),
-                        request.clone().set_query(page_param, page + 1),
+                        PageInfo::Page(next),
+                        request.clone().set_query(page_param, next),
                     )
                 })
             }
             Paginator::Link { .. } => next_link(&raw.headers).map(|url| {
+                progress.seen.insert(PageInfo::Url(raw.request.url.clone()));
                 let absolute =
                     match url::Url::parse(&raw.request.url).and_then(|base| base.join(&url)) {
                         Ok(u) => u.to_string(),
@@ -237,13 +270,42 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                 (PageInfo::Url(absolute), next)
             }),
         };
+        progress.pages = progress.pages.saturating_add(1);
+        let next = match next {
+            // An empty page ends the listing, whatever it points to.
+            _ if count == 0 => Next::End,
+            None => Next::End,
+            Some(_) if progress.max_pages.is_some_and(|m| progress.pages >= m) => Next::End,
+            Some((info, next)) => {
+                if progress.seen.insert(info.clone()) {
+                    Next::More(info, Box::new(next))
+                } else {
+                    Next::Stalled(Box::new((
+                        raw.request.clone(),
+                        format!("the server pointed to a page it had sent before ({info:?})"),
+                    )))
+                }
+            }
+        };
         Ok(Page {
             items,
             next,
+            progress,
             client,
             paginator,
             headers: raw.headers,
         })
+    }
+
+    /// Stops the listing after `pages` pages in all (this one included): `into_stream` and
+    /// `get_next_page` end there. A cap for servers that page forever.
+    #[must_use]
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.progress.max_pages = Some(pages);
+        if self.progress.pages >= pages {
+            self.next = Next::End;
+        }
+        self
     }
 
     /// The items of this page.
@@ -258,21 +320,30 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
 
     /// Whether another page follows.
     pub fn has_next_page(&self) -> bool {
-        self.next.is_some()
+        matches!(self.next, Next::More(..))
     }
 
     /// Where the next page starts.
     pub fn next_page_info(&self) -> Option<&PageInfo> {
-        self.next.as_ref().map(|(info, _)| info)
+        match &self.next {
+            Next::More(info, _) => Some(info),
+            _ => None,
+        }
     }
 
-    /// Fetches the next page (`None` after the last).
+    /// Fetches the next page (`None` after the last; [`Error::Pagination`] when the server
+    /// pointed back to a page it had sent).
     pub async fn get_next_page(&self) -> Result<Option<Page<T>>, Error> {
         match &self.next {
-            None => Ok(None),
-            Some((_, request)) => self
+            Next::End => Ok(None),
+            Next::Stalled(stalled) => Err(stalled_error(stalled.as_ref().clone())),
+            Next::More(_, request) => self
                 .client
-                .get_page(request.clone(), self.paginator.clone())
+                .fetch_page(
+                    request.as_ref().clone(),
+                    self.paginator.clone(),
+                    self.progress.clone(),
+                )
                 .await
                 .map(Some),
         }
@@ -281,42 +352,62 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
     /// Every item of this and the following pages, fetched lazily (`Unpin`, so `.next()`
     /// works directly).
     pub fn into_stream(self) -> impl Stream<Item = Result<T, Error>> + Send + Unpin {
-        enum State<T> {
-            Page(
-                std::vec::IntoIter<T>,
-                Option<Box<(Request, Client, Paginator)>>,
-            ),
-            Done,
+        /// What comes after the items in hand.
+        enum After {
+            Fetch(Box<(Request, Client, Paginator, Progress)>),
+            Fail(Box<(RequestInfo, String)>),
+            End,
         }
-        let next = self
-            .next
-            .map(|(_, r)| Box::new((r, self.client, self.paginator)));
+        fn after<T>(page: Page<T>) -> (std::vec::IntoIter<T>, After) {
+            let then = match page.next {
+                Next::End => After::End,
+                Next::Stalled(e) => After::Fail(e),
+                Next::More(_, request) => After::Fetch(Box::new((
+                    *request,
+                    page.client,
+                    page.paginator,
+                    page.progress,
+                ))),
+            };
+            (page.items.into_iter(), then)
+        }
         Box::pin(futures_util::stream::unfold(
-            State::Page(self.items.into_iter(), next),
-            |mut state| async move {
-                loop {
-                    match state {
-                        State::Done => return None,
-                        State::Page(mut items, next) => {
-                            if let Some(item) = items.next() {
-                                return Some((Ok(item), State::Page(items, next)));
-                            }
-                            let (request, client, paginator) = *next?;
-                            match client.get_page::<T>(request, paginator).await {
-                                Ok(page) => {
-                                    let following = page
-                                        .next
-                                        .map(|(_, r)| Box::new((r, page.client, page.paginator)));
-                                    state = State::Page(page.items.into_iter(), following);
+            Some(after(self)),
+            |state| async move {
+                let (mut items, then) = state?;
+                if let Some(item) = items.next() {
+                    return Some((Ok(item), Some((items, then))));
+                }
+                match then {
+                    After::End => None,
+                    After::Fail(stalled) => Some((Err(stalled_error(*stalled)), None)),
+                    After::Fetch(next) => {
+                        let (request, client, paginator, progress) = *next;
+                        match client.fetch_page::<T>(request, paginator, progress).await {
+                            Ok(page) => {
+                                let (mut items, then) = after(page);
+                                match items.next() {
+                                    Some(item) => Some((Ok(item), Some((items, then)))),
+                                    // An empty page ends the listing (see `from_response`).
+                                    None => match then {
+                                        After::Fail(stalled) => {
+                                            Some((Err(stalled_error(*stalled)), None))
+                                        }
+                                        _ => None,
+                                    },
                                 }
-                                Err(e) => return Some((Err(e), State::Done)),
                             }
+                            Err(e) => Some((Err(e), None)),
                         }
                     }
                 }
             },
         ))
     }
+}
+
+fn stalled_error((request, message): (RequestInfo, String)) -> Error {
+    Error::Pagination { request, message }
 }
 
 impl Client {
@@ -326,8 +417,19 @@ impl Client {
         request: Request,
         paginator: Paginator,
     ) -> Result<Page<T>, Error> {
+        self.fetch_page(request, paginator, Progress::default())
+            .await
+    }
+
+    /// A page of a listing in progress.
+    async fn fetch_page<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Request,
+        paginator: Paginator,
+        progress: Progress,
+    ) -> Result<Page<T>, Error> {
         let raw = self.execute(request.clone()).await?;
-        Page::from_response(self.clone(), request, paginator, raw)
+        Page::from_response(self.clone(), request, paginator, raw, progress)
     }
 }
 

@@ -314,3 +314,52 @@ async fn security_alternatives_choose_the_credentials_sent() {
         assert_eq!(sent(&r), expected, "case {i}");
     }
 }
+
+/// Token lifetimes are the server's numbers: absurd ones (`1e400` parses as infinity, `1e19`
+/// overflows an `Instant`, negative, a string) are clamped, never a panic.
+#[tokio::test]
+async fn absurd_token_lifetimes_do_not_panic() {
+    for lifetime in [
+        "1e400",
+        "1e19",
+        "-5",
+        "\"NaN\"",
+        "\"soon\"",
+        "18446744073709551615",
+    ] {
+        let server = MockServer::start().await;
+        let body = format!(r#"{{"access_token": "tok", "expires_in": {lifetime}}}"#);
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+            .mount(&server)
+            .await;
+        Mock::given(path("/v1/things"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .mount(&server)
+            .await;
+        let (b, _) = support::builder(&format!("{}/v1", server.uri()));
+        let client = b
+            .oauth2_client_credentials(
+                OAuth2ClientCredentials::new(format!("{}/token", server.uri()), "id", "secret")
+                    .json(),
+            )
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            let sent = client
+                .send::<serde_json::Value>(Request::get("/things"))
+                .await;
+            if lifetime == "1e400" {
+                let err = sent.unwrap_err();
+                assert!(
+                    matches!(&err, Error::Credentials { message, .. } if message.contains("does not decode")),
+                    "{err}"
+                );
+            } else {
+                let v = sent.unwrap_or_else(|e| panic!("expires_in {lifetime}: {e}"));
+                assert_eq!(v["ok"], true);
+            }
+        }
+    }
+}

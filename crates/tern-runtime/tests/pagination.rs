@@ -263,3 +263,107 @@ async fn offset_paging_stops_at_the_total() {
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
+
+/// A server whose pages do not advance: the listing ends after the items received, with a
+/// typed error for pages sent again, and never loops.
+#[tokio::test]
+async fn hostile_pagination_ends() {
+    let server = MockServer::start().await;
+    // The same cursor, forever.
+    Mock::given(wiremock::matchers::path("/repeat"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"data": [{"id": 1}, {"id": 2}], "meta": {"next_cursor": "same"}}),
+        ))
+        .mount(&server)
+        .await;
+    // A `Link` to the page itself.
+    let base = server.uri();
+    Mock::given(wiremock::matchers::path("/self"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([{"id": 1}]))
+                .insert_header("link", format!("<{base}/self>; rel=\"next\"").as_str()),
+        )
+        .mount(&server)
+        .await;
+    // Empty pages that still carry a fresh cursor.
+    Mock::given(wiremock::matchers::path("/empty"))
+        .respond_with(|r: &wiremock::Request| {
+            let n: u64 = q(r, "cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+            let data = if n == 0 {
+                json!([{"id": 1}])
+            } else {
+                json!([])
+            };
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": data, "meta": {"next_cursor": (n + 1).to_string()}}))
+        })
+        .mount(&server)
+        .await;
+    // Fresh cursors and items forever: only a cap ends it.
+    Mock::given(wiremock::matchers::path("/endless"))
+        .respond_with(|r: &wiremock::Request| {
+            let n: u64 = q(r, "cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": [{"id": n}], "meta": {"next_cursor": (n + 1).to_string()}}),
+            )
+        })
+        .mount(&server)
+        .await;
+    let client = tern_runtime::Client::builder(server.uri()).build().unwrap();
+    let cursor = || Paginator::Cursor {
+        cursor_param: "cursor".into(),
+        next_cursor: Some(vec!["meta".into(), "next_cursor".into()]),
+        has_more: None,
+        items: vec!["data".into()],
+    };
+    let collect = |path: &'static str, paginator: Paginator, cap: Option<u64>| {
+        let client = client.clone();
+        async move {
+            let mut page = client
+                .get_page::<serde_json::Value>(Request::get(path), paginator)
+                .await
+                .unwrap();
+            if let Some(cap) = cap {
+                page = page.max_pages(cap);
+            }
+            let results: Vec<_> = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                page.into_stream().collect::<Vec<_>>(),
+            )
+            .await
+            .expect("the listing ends");
+            results
+        }
+    };
+
+    // Repeated cursor: the first page's items twice (the cursor `same` is met once), then
+    // the error.
+    let results = collect("/repeat", cursor(), None).await;
+    let oks = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(oks, 4, "{results:?}");
+    let last = results.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        matches!(last, tern_runtime::Error::Pagination { .. }),
+        "{last}"
+    );
+    assert!(last.to_string().contains("sent before"), "{last}");
+
+    // Self link: one page, then the error.
+    let results = collect("/self", Paginator::Link { items: vec![] }, None).await;
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert!(matches!(
+        results[1],
+        Err(tern_runtime::Error::Pagination { .. })
+    ));
+
+    // Empty page with a cursor: the end.
+    let results = collect("/empty", cursor(), None).await;
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert!(results[0].is_ok());
+
+    // A cap.
+    let results = collect("/endless", cursor(), Some(5)).await;
+    assert_eq!(results.len(), 5, "{results:?}");
+    assert!(results.iter().all(Result::is_ok));
+}
