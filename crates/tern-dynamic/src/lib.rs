@@ -233,6 +233,8 @@ pub struct DynamicClientBuilder {
     credentials: Credentials,
     retry: Option<Arc<dyn RetryPolicy>>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    options: Option<tern_runtime::RequestOptions>,
     headers: Vec<(String, String)>,
     cache: CacheOptions,
 }
@@ -294,6 +296,16 @@ impl DynamicClientBuilder {
         self.timeout = Some(d);
         self
     }
+    /// Timeout for establishing a connection.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+    /// Defaults for every call: retries, total deadline, response size bound, …
+    pub fn options(mut self, options: tern_runtime::RequestOptions) -> Self {
+        self.options = Some(options);
+        self
+    }
     /// A header for every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -317,6 +329,12 @@ impl DynamicClientBuilder {
         }
         if let Some(t) = self.timeout {
             b = b.timeout(t);
+        }
+        if let Some(t) = self.connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(o) = &self.options {
+            b = b.options(o.clone());
         }
         for (n, v) in &self.headers {
             b = b.default_header(n.clone(), v.clone());
@@ -451,6 +469,8 @@ impl DynamicClient {
             credentials: Credentials::default(),
             retry: None,
             timeout: None,
+            connect_timeout: None,
+            options: None,
             headers: Vec::new(),
             cache: CacheOptions::default(),
         }
@@ -768,11 +788,15 @@ impl<'c> MethodRef<'c> {
         })
     }
 
-    /// Calls the method.
+    /// Calls the method. A response whose media type is JSON must parse: one that does not
+    /// (truncated, not JSON at all) is a decode error naming line and column, not a string.
+    /// Other media types come back as a JSON string of their text.
     pub async fn call(&self, args: Args) -> Result<DynResponse, DynamicError> {
-        let raw = self.client.runtime.execute(self.prepare(args)?).await?;
+        let raw = self.call_raw(args).await?;
         let body = if raw.body.iter().all(u8::is_ascii_whitespace) {
             Json::Null
+        } else if is_json(&raw.headers) {
+            raw.json::<Json>()?
         } else {
             serde_json::from_slice(&raw.body)
                 .unwrap_or_else(|_| Json::String(String::from_utf8_lossy(&raw.body).into_owned()))
@@ -782,6 +806,11 @@ impl<'c> MethodRef<'c> {
             headers: raw.headers,
             body,
         })
+    }
+
+    /// Calls the method and returns the response as received, body undecoded.
+    pub async fn call_raw(&self, args: Args) -> Result<tern_runtime::RawResponse, DynamicError> {
+        Ok(self.client.runtime.execute(self.prepare(args)?).await?)
     }
 
     /// Calls the method and decodes the body as `T`.
@@ -857,6 +886,21 @@ impl<'c> MethodRef<'c> {
             .await?;
         Ok(page.into_stream().map(|r| r.map_err(DynamicError::from)))
     }
+}
+
+/// Whether a response says its body is JSON (`application/json`, `…+json`).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(tern_runtime::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|m| m == "application/json" || m.ends_with("+json"))
 }
 
 /// Resource → method → operation index for every name and alias, for tests and tools.

@@ -12,6 +12,7 @@ use tern_model::TypeRef;
 const USAGE: u8 = 2;
 const HTTP: u8 = 3;
 const CONNECTION: u8 = 4;
+const DECODE: u8 = 5;
 const SPEC: u8 = 1;
 
 struct Invocation {
@@ -44,14 +45,20 @@ fn parse_words(words: &[String], help: bool) -> Result<Invocation, String> {
         "body",
         "output",
         "retry",
+        "max-retries",
+        "timeout",
+        "connect-timeout",
+        "deadline",
+        "max-body",
     ];
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
         if w == "--help" || w == "-h" {
             inv.help = true;
-        } else if w == "--all-pages" {
-            inv.options.push(("all-pages".into(), None));
+        } else if w == "--all-pages" || w == "--raw" {
+            inv.options
+                .push((w.trim_start_matches('-').to_owned(), None));
         } else if let Some(flag) = w.strip_prefix("--") {
             let (name, value) = match flag.split_once('=') {
                 Some((n, v)) => (n.to_owned(), v.to_owned()),
@@ -205,7 +212,7 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
     for (name, value) in &inv.options {
         let value = value.clone().unwrap_or_default();
         match name.as_str() {
-            "spec" => args.conn.spec = value,
+            "spec" => args.conn.spec = Some(value),
             "base-url" => args.conn.base_url = Some(value),
             "api-key" => args.conn.api_key = Some(value),
             "bearer-token" => args.conn.bearer_token = Some(value),
@@ -213,6 +220,26 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
             "header" => args.conn.header.push(value),
             "body" => args.body = Some(value),
             "all-pages" => args.all_pages = true,
+            "raw" => args.raw = true,
+            "max-retries" => match value.parse() {
+                Ok(n) => args.conn.max_retries = Some(n),
+                Err(_) => return usage(format!("`--max-retries {value}`: expected a count")),
+            },
+            "timeout" | "connect-timeout" | "deadline" => {
+                let secs = match crate::connect::seconds(&value) {
+                    Ok(d) => d,
+                    Err(e) => return usage(format!("`--{name}`: {e}")),
+                };
+                match name.as_str() {
+                    "timeout" => args.conn.timeout = Some(secs),
+                    "connect-timeout" => args.conn.connect_timeout = Some(secs),
+                    _ => args.conn.deadline = Some(secs),
+                }
+            }
+            "max-body" => match crate::connect::size(&value) {
+                Ok(n) => args.conn.max_body = n,
+                Err(e) => return usage(format!("`--max-body`: {e}")),
+            },
             "output" => match value.as_str() {
                 "json" => args.output = crate::Output::Json,
                 "yaml" => args.output = crate::Output::Yaml,
@@ -235,6 +262,14 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
 }
 
 async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
+    if args.conn.spec.is_none() && inv.help {
+        // The command's own help: every option, with its environment variable.
+        let mut command = <crate::Cli as clap::CommandFactory>::command();
+        if let Some(call) = command.find_subcommand_mut("call") {
+            let _ = call.print_long_help();
+        }
+        return ExitCode::SUCCESS;
+    }
     let builder = match args.conn.builder() {
         Ok(b) => b,
         Err(e) => return usage(e),
@@ -313,6 +348,15 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if args.raw {
+        return match method.call_raw(call_args).await {
+            Ok(response) => {
+                let _ = stdout.write_all(&response.body);
+                ExitCode::SUCCESS
+            }
+            Err(e) => failure(&e),
+        };
+    }
     match method.call(call_args).await {
         Ok(response) => {
             let _ = print(&response.body, args.output, &mut stdout);
@@ -337,6 +381,10 @@ fn failure(e: &DynamicError) -> ExitCode {
         DynamicError::Http(err) if err.is_connect() || err.is_timeout() => {
             eprintln!("error: {err}");
             ExitCode::from(CONNECTION)
+        }
+        DynamicError::Http(err @ tern_runtime::Error::Decode(_)) => {
+            eprintln!("error: {err}\n(`--raw` prints the body as received)");
+            ExitCode::from(DECODE)
         }
         DynamicError::Http(err) => {
             eprintln!("error: {err}");

@@ -2,12 +2,12 @@
 
 use tern_dynamic::{DynamicClient, DynamicClientBuilder};
 
-/// Spec, server, credentials, headers and retries.
+/// Spec, server, credentials, headers, retries and limits.
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct Connection {
-    /// Path or http(s) URL of the API description.
+    /// Path or http(s) URL of the API description (required).
     #[arg(long)]
-    pub(crate) spec: String,
+    pub(crate) spec: Option<String>,
     /// Server URL (default: the spec's first server).
     #[arg(long)]
     pub(crate) base_url: Option<String>,
@@ -26,17 +26,83 @@ pub(crate) struct Connection {
     /// Retry policy.
     #[arg(long, value_enum, default_value_t = crate::Retry::Default)]
     pub(crate) retry: crate::Retry,
+    /// Retries after the first attempt (default: the policy's, 2).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_retries: Option<u32>,
+    /// Per-attempt timeout in seconds, covering the whole response (default 60).
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// Timeout for establishing a connection, in seconds.
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub(crate) connect_timeout: Option<std::time::Duration>,
+    /// Deadline for the whole call, retries and waits included, in seconds.
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub(crate) deadline: Option<std::time::Duration>,
+    /// The largest response body read into memory (bytes; K, M and G suffixes), default 100M.
+    #[arg(long, value_name = "SIZE", value_parser = size, default_value = "100M")]
+    pub(crate) max_body: usize,
+}
+
+/// Seconds (fractions allowed) as a duration.
+pub(crate) fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("`{text}` is not a usable number of seconds"))
+}
+
+/// A size in bytes, with an optional K, M or G suffix (powers of 1024).
+pub(crate) fn size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: expected bytes, or a number with K, M or G"
+            ))
+        }
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1usize << shift))
+        .ok_or_else(|| format!("`{text}` is not a usable size"))
 }
 
 impl Connection {
     /// A dynamic-client builder with these options; a usage error names the bad option.
     pub(crate) fn builder(&self) -> Result<DynamicClientBuilder, String> {
-        let mut builder = DynamicClient::builder();
-        builder = if self.spec.starts_with("http://") || self.spec.starts_with("https://") {
-            builder.spec_url(self.spec.clone())
-        } else {
-            builder.spec_path(self.spec.clone())
+        let Some(spec) = &self.spec else {
+            return Err("--spec SPEC is required (a path or an http(s) URL)".into());
         };
+        let mut builder = DynamicClient::builder();
+        builder = if spec.starts_with("http://") || spec.starts_with("https://") {
+            builder.spec_url(spec.clone())
+        } else {
+            builder.spec_path(spec.clone())
+        };
+        if let Some(t) = self.timeout {
+            builder = builder.timeout(t);
+        }
+        if let Some(t) = self.connect_timeout {
+            builder = builder.connect_timeout(t);
+        }
+        let mut options = tern_runtime::RequestOptions::new().max_response_bytes(self.max_body);
+        if let Some(n) = self.max_retries {
+            options = options.max_retries(n);
+        }
+        if let Some(d) = self.deadline {
+            options = options.deadline(d);
+        }
+        builder = builder.options(options);
         if let Some(b) = &self.base_url {
             builder = builder.base_url(b.clone());
         }

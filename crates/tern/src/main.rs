@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// Tern: spec-driven REST API clients for Rust.
 #[derive(Parser, Debug)]
 #[command(name = "tern", version, about)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -28,9 +28,10 @@ enum Command {
     /// Call any endpoint of SPEC: `tern call --spec SPEC RESOURCE METHOD [ARGS…] [--name value…]`.
     ///
     /// Help at every level comes from the spec: `--help` alone lists resources, after RESOURCE
-    /// its methods, after METHOD its parameters. Exit codes: 0 success, 1 the spec could not be
-    /// loaded, 2 usage error (unknown resource, method or argument; invalid value), 3 HTTP
-    /// error status, 4 connection error or timeout.
+    /// its methods, after METHOD its parameters. Options may come anywhere. Exit codes: 0
+    /// success, 1 the spec could not be loaded, 2 usage error (unknown resource, method or
+    /// argument; invalid value), 3 HTTP error status (or a response over --max-body), 4
+    /// connection error or timeout, 5 a JSON response that does not parse.
     #[command(disable_help_flag = true)]
     Call(CallArgs),
     /// Serve the API of SPEC to AI agents as a Model Context Protocol server.
@@ -98,6 +99,9 @@ struct CallArgs {
     /// Stream every item of a paginated list as JSON lines.
     #[arg(long)]
     all_pages: bool,
+    /// Print the response body as received, undecoded.
+    #[arg(long)]
+    raw: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,

@@ -1,0 +1,155 @@
+//! `tern call` against a server that misbehaves (a plain TCP server on loopback, scripted per
+//! path): truncated JSON, a body far over the limit, a body that trickles, deep nesting. Every
+//! case ends, in bounded time and memory, with a clear message and an exit code of its own.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Serves the hostile paths on a free loopback port until the test process ends.
+fn server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    url
+}
+
+fn serve(mut stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    // The rest of the request head.
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
+            break;
+        }
+    }
+    let head = |len: usize| {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
+    };
+    match path.as_str() {
+        "/truncated" => {
+            let body = r#"{"id": "x", "ok": tru"#;
+            let _ = write!(stream, "{}{body}", head(body.len()));
+        }
+        "/big" => {
+            // 256 MiB announced and sent until the client stops reading.
+            let _ = stream.write_all(head(256 << 20).as_bytes());
+            let chunk = vec![b' '; 64 << 10];
+            for _ in 0..4096 {
+                if stream.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+        }
+        "/stall" => {
+            let _ = stream.write_all(head(1000).as_bytes());
+            for _ in 0..1000 {
+                if stream.write_all(b" ").is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+        "/nested" => {
+            let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+            let _ = write!(stream, "{}{body}", head(body.len()));
+        }
+        _ => {
+            let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        }
+    }
+}
+
+fn tern(args: &[&str]) -> (i32, String, String, Duration) {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-server.yaml");
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["call", "--spec", spec.to_str().unwrap()])
+        .args(args)
+        .env_remove("TERN_API_KEY")
+        .env_remove("TERN_BEARER_TOKEN")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn truncated_json_is_a_decode_error_and_raw_prints_it() {
+    let url = server();
+    let (code, out, err, _) = tern(&["--base-url", &url, "truncated", "get"]);
+    assert_eq!(code, 5, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("does not decode") && err.contains("line 1") && err.contains("--raw"),
+        "{err}"
+    );
+    let (code, out, err, _) = tern(&["--base-url", &url, "truncated", "get", "--raw"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, r#"{"id": "x", "ok": tru"#);
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_with_the_limit_named() {
+    let url = server();
+    let (code, _, err, took) = tern(&["--base-url", &url, "big", "get", "--max-body", "1M"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("exceeds 1048576 bytes"), "{err}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+}
+
+#[test]
+fn a_stalled_body_ends_within_the_timeouts() {
+    let url = server();
+    let (code, _, err, took) = tern(&["--base-url", &url, "stall", "get", "--timeout", "2"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("timed out"), "{err}");
+    // Three attempts of 2 s and the backoff between them.
+    assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
+#[test]
+fn deep_nesting_is_a_clear_error_not_a_crash() {
+    let url = server();
+    let (code, _, err, _) = tern(&["--base-url", &url, "nested", "list"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("recursion limit"), "{err}");
+}
+
+#[test]
+fn help_without_a_spec_lists_every_option() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["call", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for option in [
+        "--base-url",
+        "--api-key",
+        "TERN_API_KEY",
+        "--timeout",
+        "--max-retries",
+        "--deadline",
+        "--max-body",
+        "--raw",
+    ] {
+        assert!(text.contains(option), "{option} missing:\n{text}");
+    }
+}
