@@ -5,6 +5,49 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use std::fmt;
 
+/// A transport error as the caller should see it: [`Error::Protocol`] when the response broke
+/// HTTP, else [`Error::Connection`].
+pub(crate) fn transport_error(request: RequestInfo, source: reqwest::Error) -> Error {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&source);
+    let mut protocol = None;
+    while let Some(e) = cause {
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            if h.is_parse() || h.is_parse_status() || h.is_parse_too_large() {
+                protocol = Some(if h.is_parse_too_large() {
+                    "the response head (status line and headers) is too large".to_owned()
+                } else {
+                    h.to_string()
+                });
+            }
+        }
+        cause = e.source();
+    }
+    match protocol {
+        Some(message) => Error::Protocol {
+            request,
+            message,
+            source,
+        },
+        None => Error::Connection { request, source },
+    }
+}
+
+/// The innermost cause of an error, which names what happened ("Connection refused", "dns
+/// error", "invalid peer certificate"); reqwest's own message only says a request failed.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut last: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    let root = last.to_string();
+    let top = e.to_string();
+    if root == top {
+        top
+    } else {
+        format!("{root} ({top})")
+    }
+}
+
 /// The request an error belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestInfo {
@@ -205,11 +248,24 @@ pub enum Error {
     /// Any other non-2xx status.
     #[error("{} returned {}{}", .0.request, .0.status, message_suffix(.0))]
     Status(Box<ApiError>),
-    /// The connection failed (refused, reset, TLS, DNS, broken body).
-    #[error("{request}: connection failed: {source}")]
+    /// The connection failed (refused, reset, TLS, DNS, broken body); the message names the
+    /// cause.
+    #[error("{request}: connection failed: {}", root_cause(.source))]
     Connection {
         /// The request.
         request: RequestInfo,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server's response broke HTTP (headers too large, an invalid status line or
+    /// header): not retried, since a server that answers so will answer so again.
+    #[error("{request}: the response is not valid HTTP: {message}")]
+    Protocol {
+        /// The request.
+        request: RequestInfo,
+        /// What was wrong.
+        message: String,
         /// The transport error.
         #[source]
         source: reqwest::Error,
@@ -319,6 +375,7 @@ impl Error {
     pub fn request(&self) -> Option<&RequestInfo> {
         match self {
             Error::Connection { request, .. }
+            | Error::Protocol { request, .. }
             | Error::Timeout { request }
             | Error::ResponseTooLarge { request, .. }
             | Error::Pagination { request, .. } => Some(request),

@@ -70,12 +70,9 @@ impl StreamResponse {
     pub fn bytes(self) -> impl futures_util::Stream<Item = Result<Bytes, Error>> + Send {
         use futures_util::StreamExt;
         let request = self.request;
-        self.response.bytes_stream().map(move |r| {
-            r.map_err(|e| Error::Connection {
-                request: request.clone(),
-                source: e,
-            })
-        })
+        self.response
+            .bytes_stream()
+            .map(move |r| r.map_err(|e| crate::error::transport_error(request.clone(), e)))
     }
 
     /// The body as server-sent events.
@@ -627,11 +624,11 @@ impl Client {
             }
             Failure::Connection(e) => {
                 tracing::debug!(attempt, latency_ms = started.elapsed().as_millis() as u64, error = %e, "attempt could not connect");
-                let err = Error::Connection {
-                    request: p.info.clone(),
-                    source: e,
-                };
-                (StatusCode::default(), HeaderMap::new(), err)
+                match crate::error::transport_error(p.info.clone(), e) {
+                    // A broken response is not retried: the server would answer so again.
+                    err @ Error::Protocol { .. } => return Next::Fail(err),
+                    err => (StatusCode::default(), HeaderMap::new(), err),
+                }
             }
             Failure::Timeout => {
                 tracing::debug!(

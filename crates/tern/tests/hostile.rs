@@ -7,7 +7,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// Requests `/headers` received (one server per test process).
+static HEADER_HITS: AtomicUsize = AtomicUsize::new(0);
 
 /// Serves the hostile paths on a free loopback port until the test process ends.
 fn server() -> String {
@@ -61,6 +65,15 @@ fn serve(mut stream: TcpStream) {
                 }
                 std::thread::sleep(Duration::from_secs(1));
             }
+        }
+        "/headers" => {
+            HEADER_HITS.fetch_add(1, Ordering::SeqCst);
+            let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n");
+            for i in 0..2000 {
+                head.push_str(&format!("X-Filler-{i}: {}\r\n", "y".repeat(90)));
+            }
+            head.push_str("Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+            let _ = stream.write_all(head.as_bytes());
         }
         "/nested" => {
             let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -152,4 +165,33 @@ fn help_without_a_spec_lists_every_option() {
     ] {
         assert!(text.contains(option), "{option} missing:\n{text}");
     }
+}
+
+#[test]
+fn oversized_headers_are_a_protocol_error_after_one_attempt() {
+    let url = server();
+    let before = HEADER_HITS.load(Ordering::SeqCst);
+    let (code, _, err, _) = tern(&["--base-url", &url, "headers", "get"]);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("not valid HTTP"), "{err}");
+    assert!(!err.contains("connection failed"), "{err}");
+    assert_eq!(
+        HEADER_HITS.load(Ordering::SeqCst) - before,
+        1,
+        "retried: {err}"
+    );
+}
+
+#[test]
+fn a_refused_connection_is_named() {
+    // A port nothing listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, _, err, _) = tern(&["--base-url", &url, "truncated", "get", "--max-retries", "0"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.to_lowercase().contains("connection refused"), "{err}");
 }
