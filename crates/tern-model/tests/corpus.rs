@@ -48,6 +48,7 @@ fn every_corpus_document_loads_and_models_without_errors() {
     println!("|---|---|---:|---:|---:|---:|---:|");
     let mut failures = Vec::new();
     let (mut total_ops, mut total_types, mut total_warn) = (0, 0, 0);
+    let mut by_code: std::collections::BTreeMap<&'static str, usize> = Default::default();
     let started = Instant::now();
     for path in &files {
         let shown = path
@@ -72,6 +73,9 @@ fn every_corpus_document_loads_and_models_without_errors() {
             Ok(Ok((version, ops, types, diags))) => {
                 let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
                 let warnings = diags.len() - errors.len();
+                for d in diags.iter().filter(|d| !d.is_error()) {
+                    *by_code.entry(d.code).or_default() += 1;
+                }
                 total_ops += ops;
                 total_types += types;
                 total_warn += warnings;
@@ -109,4 +113,33 @@ fn every_corpus_document_loads_and_models_without_errors() {
         "corpus failures:\n{}",
         failures.join("\n")
     );
+    println!("warnings by code: {by_code:?}");
+    // Pinned, so that losing operations, types or diagnostics fails loudly. A deliberate change
+    // (a model improvement, a new document) updates these figures in the same commit.
+    let pinned = PINNED;
+    assert_eq!(
+        (files.len(), total_ops, total_types, total_warn),
+        (pinned.0, pinned.1, pinned.2, pinned.3),
+        "corpus totals changed (documents, operations, named types, warnings)"
+    );
+    let codes: Vec<(&str, usize)> = by_code.into_iter().collect();
+    assert_eq!(codes, pinned.4, "warnings by code changed");
 }
+
+/// Documents, operations, named types, warnings, and warnings by code, for `../shared/specs`.
+const PINNED: (usize, usize, usize, usize, &[(&str, usize)]) = (
+    126,
+    5829,
+    20283,
+    160,
+    &[
+        ("duplicate-enum-value", 2),
+        ("missing-consumes", 1),
+        ("name-collision", 50),
+        ("reserved-header-parameter", 53),
+        ("undeclared-path-parameter", 7),
+        ("union-with-properties", 8),
+        ("unknown-format", 17),
+        ("unknown-required", 22),
+    ],
+);

@@ -14,6 +14,18 @@ use tern_runtime::{Error, Request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The fault schedule's seed (`TERN_FAULT_SEED` overrides it): the n-th connection's fault is
+/// drawn from `seed + n`, so a run's faults can be replayed.
+fn seed() -> u64 {
+    std::env::var("TERN_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x7e57_fa17)
+}
+
+/// Connections served so far.
+static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 type Executed = Arc<Mutex<HashMap<u64, HashSet<String>>>>;
 
 async fn read_request(
@@ -72,7 +84,8 @@ async fn handle(mut stream: TcpStream, executed: Executed) {
             }
         }
     };
-    let roll = fastrand::u32(0..100);
+    let n = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let roll = fastrand::Rng::with_seed(seed().wrapping_add(n)).u32(0..100);
     let respond = |status: &str, extra: &str, body: &str| {
         format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n{body}", body.len())
     };
@@ -110,6 +123,7 @@ async fn handle(mut stream: TcpStream, executed: Executed) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_calls_under_faults() {
+    println!("fault seed {} (TERN_FAULT_SEED to replay)", seed());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let executed: Executed = Arc::default();
