@@ -12,12 +12,10 @@ pub(crate) fn transport_error(request: RequestInfo, source: reqwest::Error) -> E
     let mut protocol = None;
     while let Some(e) = cause {
         if let Some(h) = e.downcast_ref::<hyper::Error>() {
-            if h.is_parse() || h.is_parse_status() || h.is_parse_too_large() {
-                protocol = Some(if h.is_parse_too_large() {
-                    "the response head (status line and headers) is too large".to_owned()
-                } else {
-                    h.to_string()
-                });
+            // `is_parse` covers heads that are too large (hyper's `is_parse_too_large` exists
+            // only with its server feature); its message says which.
+            if h.is_parse() || h.is_parse_status() {
+                protocol = Some(h.to_string());
             }
         }
         cause = e.source();
