@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub(crate) timeout: Duration,
     pub(crate) idempotency_header: Option<HeaderName>,
     pub(crate) retry_count_header: Option<HeaderName>,
+    /// Hooks on every attempt, in the order they were added.
+    pub(crate) interceptors: Vec<Arc<dyn crate::Interceptor>>,
 }
 
 impl fmt::Debug for Client {
@@ -96,6 +98,7 @@ pub struct ClientBuilder {
     options: RequestOptions,
     idempotency_header: Option<String>,
     retry_count_header: Option<String>,
+    interceptors: Vec<Arc<dyn crate::Interceptor>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -124,6 +127,7 @@ impl ClientBuilder {
             options: RequestOptions::default(),
             idempotency_header: None,
             retry_count_header: Some("x-retry-count".into()),
+            interceptors: Vec::new(),
         }
     }
 
@@ -216,6 +220,14 @@ impl ClientBuilder {
         if let Some(last) = self.credentials.last_mut() {
             last.0 = Some(scheme.into());
         }
+        self
+    }
+
+    /// Adds an [`Interceptor`](crate::Interceptor): it sees every attempt's request before it
+    /// is sent (and may sign or rewrite it) and every response head. Interceptors run in the
+    /// order they were added.
+    pub fn interceptor(mut self, interceptor: impl crate::Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -342,6 +354,7 @@ impl ClientBuilder {
                     .as_deref()
                     .map(header_name)
                     .transpose()?,
+                interceptors: self.interceptors,
             }),
             options: Arc::new(self.options),
         })

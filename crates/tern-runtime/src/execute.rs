@@ -382,11 +382,14 @@ impl Client {
         if let PreparedBody::Bytes(b, _) = &p.body {
             *request.body_mut() = Some(b.clone().into());
         }
-        if p.credentials.is_empty() {
-            Ok(request)
-        } else {
-            self.authenticate(request, &p.credentials, token)
+        if !p.credentials.is_empty() {
+            request = self.authenticate(request, &p.credentials, token)?;
         }
+        // Interceptors see the request as it will be sent, credentials included.
+        if !self.shared.interceptors.is_empty() {
+            self.intercept(&mut request, retry_count + 1)?;
+        }
+        Ok(request)
     }
 
     /// Adds the selected credentials to `request` (a provider's with `token`). Out of line, so
@@ -526,6 +529,7 @@ impl Client {
             if !span.is_disabled() {
                 span.record("latency_ms", t.elapsed().as_millis() as u64);
             }
+
             match self.after_attempt(&p, &mut state, outcome, token, t, &span) {
                 Next::Done(status, headers, body, response) => {
                     return Ok((p.info, status, headers, body, response))
@@ -534,6 +538,38 @@ impl Client {
                 Next::Again => {}
                 Next::RetryAfter(wait) => self.shared.sleeper.sleep(wait).await,
             }
+        }
+    }
+
+    /// Runs the interceptors on an attempt's request.
+    #[inline(never)]
+    fn intercept(&self, request: &mut reqwest::Request, attempt: u32) -> Result<(), Error> {
+        let mut view = crate::AttemptRequest::new(request, attempt);
+        for i in &self.shared.interceptors {
+            i.before_send(&mut view)?;
+        }
+        Ok(())
+    }
+
+    /// Shows the interceptors an attempt's response head.
+    #[inline(never)]
+    fn observe(&self, outcome: &Attempt, attempt: u32) {
+        let (status, headers) = match outcome {
+            Attempt::Done {
+                status, headers, ..
+            }
+            | Attempt::Failed(Failure::Status {
+                status, headers, ..
+            }) => (*status, headers),
+            _ => return,
+        };
+        let response = crate::AttemptResponse {
+            attempt,
+            status,
+            headers,
+        };
+        for i in &self.shared.interceptors {
+            i.after_response(&response);
         }
     }
 
@@ -558,6 +594,9 @@ impl Client {
         span: &tracing::Span,
     ) -> Next {
         let attempt = state.count;
+        if !self.shared.interceptors.is_empty() {
+            self.observe(&outcome, attempt);
+        }
         if let Attempt::Done { status, .. } | Attempt::Failed(Failure::Status { status, .. }) =
             &outcome
         {

@@ -64,6 +64,7 @@ pub mod blocking;
 mod client;
 mod error;
 mod execute;
+mod intercept;
 mod pagination;
 mod request;
 mod retry;
@@ -82,6 +83,7 @@ pub use execute::{RawResponse, Response, StreamResponse};
 /// Page and event streams are [`Stream`]s; [`StreamExt`] gives them `next()` without a
 /// dependency on `futures-util` of the caller's own.
 pub use futures_util::{Stream, StreamExt};
+pub use intercept::{AttemptRequest, AttemptResponse, Interceptor};
 pub use pagination::{next_link, Page, PageInfo, Paginator};
 pub use request::{Body, Part, Request, RequestOptions, Upload};
 pub use reqwest::{self, header, Method, StatusCode};

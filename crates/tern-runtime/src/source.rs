@@ -27,6 +27,7 @@ pub const FILES: &[SourceFile] = files![
     "client.rs",
     "error.rs",
     "execute.rs",
+    "intercept.rs",
     "pagination.rs",
     "request.rs",
     "retry.rs",
