@@ -235,8 +235,19 @@ pub struct DynamicClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     options: Option<tern_runtime::RequestOptions>,
+    interceptors: Interceptors,
     headers: Vec<(String, String)>,
     cache: CacheOptions,
+}
+
+/// Interceptors, shown in `Debug` by count.
+#[derive(Clone, Default)]
+struct Interceptors(Vec<Arc<dyn tern_runtime::Interceptor>>);
+
+impl std::fmt::Debug for Interceptors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} interceptor(s)", self.0.len())
+    }
 }
 
 impl DynamicClientBuilder {
@@ -306,6 +317,11 @@ impl DynamicClientBuilder {
         self.options = Some(options);
         self
     }
+    /// An interceptor on every attempt (see [`tern_runtime::Interceptor`]).
+    pub fn interceptor(mut self, interceptor: impl tern_runtime::Interceptor) -> Self {
+        self.interceptors.0.push(Arc::new(interceptor));
+        self
+    }
     /// A header for every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -335,6 +351,9 @@ impl DynamicClientBuilder {
         }
         if let Some(o) = &self.options {
             b = b.options(o.clone());
+        }
+        for i in &self.interceptors.0 {
+            b = b.interceptor(i.clone());
         }
         for (n, v) in &self.headers {
             b = b.default_header(n.clone(), v.clone());
@@ -471,6 +490,7 @@ impl DynamicClient {
             timeout: None,
             connect_timeout: None,
             options: None,
+            interceptors: Interceptors::default(),
             headers: Vec::new(),
             cache: CacheOptions::default(),
         }

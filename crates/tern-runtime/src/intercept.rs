@@ -113,3 +113,13 @@ pub struct AttemptResponse<'a> {
     /// The headers.
     pub headers: &'a HeaderMap,
 }
+
+impl<T: Interceptor + ?Sized> Interceptor for std::sync::Arc<T> {
+    fn before_send(&self, request: &mut AttemptRequest<'_>) -> Result<(), Error> {
+        (**self).before_send(request)
+    }
+
+    fn after_response(&self, response: &AttemptResponse<'_>) {
+        (**self).after_response(response);
+    }
+}

@@ -56,7 +56,9 @@ fn parse_words(words: &[String], help: bool) -> Result<Invocation, String> {
         let w = &words[i];
         if w == "--help" || w == "-h" {
             inv.help = true;
-        } else if w == "--all-pages" || w == "--raw" {
+        } else if w == "-v" {
+            inv.options.push(("verbose".into(), None));
+        } else if ["--all-pages", "--raw", "--verbose", "--dry-run"].contains(&w.as_str()) {
             inv.options
                 .push((w.trim_start_matches('-').to_owned(), None));
         } else if let Some(flag) = w.strip_prefix("--") {
@@ -221,6 +223,8 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
             "body" => args.body = Some(value),
             "all-pages" => args.all_pages = true,
             "raw" => args.raw = true,
+            "verbose" => args.verbose = true,
+            "dry-run" => args.dry_run = true,
             "max-retries" => match value.parse() {
                 Ok(n) => args.conn.max_retries = Some(n),
                 Err(_) => return usage(format!("`--max-retries {value}`: expected a count")),
@@ -270,10 +274,28 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let builder = match args.conn.builder() {
+    let mut builder = match args.conn.builder() {
         Ok(b) => b,
         Err(e) => return usage(e),
     };
+    if args.verbose || args.dry_run {
+        let secrets = [&args.conn.api_key, &args.conn.bearer_token]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .chain(
+                args.conn
+                    .basic
+                    .iter()
+                    .flat_map(|b| b.split(':').map(str::to_owned).collect::<Vec<_>>()),
+            )
+            .filter(|s| s.len() >= 3)
+            .collect();
+        builder = builder.interceptor(crate::show::Show {
+            secrets,
+            dry_run: args.dry_run,
+        });
+    }
     let client = match builder.build().await {
         Ok(c) => c,
         Err(DynamicError::NoBaseUrl) if inv.help || inv.method.is_none() => {
@@ -368,6 +390,12 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
 
 fn failure(e: &DynamicError) -> ExitCode {
     match e {
+        DynamicError::Http(tern_runtime::Error::InvalidRequest { message })
+            if message == crate::show::DRY_RUN =>
+        {
+            eprintln!("{message}");
+            ExitCode::SUCCESS
+        }
         DynamicError::Http(err) if err.is_status() => {
             let api = err.api_error();
             let status = api.map(|a| a.status.to_string()).unwrap_or_default();

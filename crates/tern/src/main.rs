@@ -8,6 +8,7 @@ mod connect;
 mod generate;
 mod inspect;
 mod mcp;
+mod show;
 mod yaml;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -102,6 +103,12 @@ struct CallArgs {
     /// Print the response body as received, undecoded.
     #[arg(long)]
     raw: bool,
+    /// Print each request sent and each response head to stderr (credentials redacted).
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print the request that would be sent, and send nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,

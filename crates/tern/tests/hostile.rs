@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 /// Requests `/headers` received (one server per test process).
 static HEADER_HITS: AtomicUsize = AtomicUsize::new(0);
+/// Requests `/truncated` received.
+static TRUNCATED_HITS: AtomicUsize = AtomicUsize::new(0);
 
 /// Serves the hostile paths on a free loopback port until the test process ends.
 fn server() -> String {
@@ -44,6 +46,7 @@ fn serve(mut stream: TcpStream) {
     };
     match path.as_str() {
         "/truncated" => {
+            TRUNCATED_HITS.fetch_add(1, Ordering::SeqCst);
             let body = r#"{"id": "x", "ok": tru"#;
             let _ = write!(stream, "{}{body}", head(body.len()));
         }
@@ -194,4 +197,64 @@ fn a_refused_connection_is_named() {
     let (code, _, err, _) = tern(&["--base-url", &url, "truncated", "get", "--max-retries", "0"]);
     assert_eq!(code, 4, "{err}");
     assert!(err.to_lowercase().contains("connection refused"), "{err}");
+}
+
+#[test]
+fn verbose_shows_what_is_sent_and_never_a_credential() {
+    let url = server();
+    let secrets = ["bearer-SECRET-123", "key-SECRET-456", "pass-SECRET-789"];
+    let basic = format!("user:{}", secrets[2]);
+    let credentials = [
+        "--bearer-token",
+        secrets[0],
+        "--api-key",
+        secrets[1],
+        "--basic",
+        &basic,
+        "--header",
+        "X-Api-Key: key-SECRET-456",
+    ];
+    let mut args = vec![
+        "--base-url",
+        url.as_str(),
+        "truncated",
+        "get",
+        "--raw",
+        "--verbose",
+    ];
+    args.extend(credentials);
+    let (code, _, err, _) = tern(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("> GET ") && err.contains("/truncated"),
+        "{err}"
+    );
+    assert!(
+        err.contains("< 200 OK") && err.contains("content-type: application/json"),
+        "{err}"
+    );
+    assert!(err.contains("authorization: "), "{err}");
+    for secret in secrets {
+        assert!(!err.contains(secret), "{secret} shown:\n{err}");
+    }
+
+    // A dry run prints the request and sends nothing.
+    let before = TRUNCATED_HITS.load(Ordering::SeqCst);
+    let mut args = vec!["--base-url", url.as_str(), "truncated", "get", "--dry-run"];
+    args.extend(credentials);
+    let (code, out, err, _) = tern(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("> GET ") && err.contains("dry run: nothing was sent"),
+        "{err}"
+    );
+    for secret in secrets {
+        assert!(!err.contains(secret), "{secret} shown:\n{err}");
+    }
+    assert_eq!(
+        TRUNCATED_HITS.load(Ordering::SeqCst),
+        before,
+        "nothing sent"
+    );
 }
