@@ -4,6 +4,9 @@
 //! input schema is a valid JSON Schema 2020-12 object that compiles, with no `$ref` left.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../tern-model/tests/support/corpus.rs"]
+mod corpus;
+
 use serde_json::Value as Json;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -123,34 +126,17 @@ async fn seed_catalogues_are_valid_and_civis_is_discovered() {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml")
-        ) {
-            out.push(p);
-        }
-    }
-}
-
 #[tokio::test]
 async fn every_corpus_document_gives_valid_tools() {
-    let dir = repo().join("../shared/specs");
-    if !dir.is_dir() {
+    let Some(dir) = corpus::dir(&repo()) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "../shared/specs not found: CI checks the corpus"
         );
         eprintln!("../shared/specs not found: corpus check skipped");
         return;
-    }
-    let mut files = Vec::new();
-    collect(&dir, &mut files);
-    files.sort();
+    };
+    let files = corpus::documents(&dir);
     let (mut documents, mut tools, mut failures) = (0, 0, Vec::new());
     for path in &files {
         let Some(client) = client(path).await else {

@@ -8,26 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn specs_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
-    dir.is_dir().then_some(dir)
-}
+#[path = "support/corpus.rs"]
+mod corpus;
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml")
-        ) {
-            out.push(p);
-        }
-    }
+fn specs_dir() -> Option<PathBuf> {
+    corpus::dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
 }
 
 #[test]
@@ -41,9 +26,7 @@ fn every_corpus_document_loads_and_models_without_errors() {
         eprintln!("../shared/specs not found: corpus check skipped");
         return;
     };
-    let mut files = Vec::new();
-    collect(&dir, &mut files);
-    files.sort();
+    let files = corpus::documents(&dir);
     println!("| file | version | errors | warnings | operations | types | ms |");
     println!("|---|---|---:|---:|---:|---:|---:|");
     let mut failures = Vec::new();
