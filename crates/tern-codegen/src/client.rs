@@ -236,8 +236,8 @@ fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStr
                 self
             }
 
-            /// Sends every request through this `reqwest` client (proxies, TLS, local address).
-            pub fn http_client(mut self, client: crate::runtime::reqwest::Client) -> Self {
+            /// Sends every request through this HTTP client (proxies, TLS, local address): `runtime::transport` is the escape hatch to the reqwest client underneath.
+            pub fn http_client(mut self, client: crate::runtime::transport::Client) -> Self {
                 self.inner = self.inner.http_client(client);
                 self
             }

@@ -297,7 +297,7 @@ impl DynamicClientBuilder {
         self.credentials.oauth2 = Some((client_id.into(), client_secret.into()));
         self
     }
-    /// The retry policy (e.g. [`tern_runtime::CivisRetry`]).
+    /// The retry policy (e.g. [`tern_runtime::PatientRetry`]).
     pub fn retry_policy(mut self, policy: impl RetryPolicy + 'static) -> Self {
         self.retry = Some(Arc::new(policy));
         self

@@ -267,10 +267,7 @@ impl OAuth2Provider {
         let resp = req.send().await.map_err(|e| {
             fail(
                 format!("token request to {url} failed"),
-                Some(Error::Connection {
-                    request: info.clone(),
-                    source: e,
-                }),
+                Some(crate::error::transport_error(info.clone(), e)),
             )
         })?;
         let status = resp.status();
@@ -278,14 +275,11 @@ impl OAuth2Provider {
         let body = resp.bytes().await.map_err(|e| {
             fail(
                 format!("token response from {url} broke off"),
-                Some(Error::Connection {
-                    request: info.clone(),
-                    source: e,
-                }),
+                Some(crate::error::transport_error(info.clone(), e)),
             )
         })?;
         if !status.is_success() {
-            let api = crate::execute::api_error(info, status, headers, body);
+            let api = crate::response::api_error(info, status, headers, body);
             return Err(fail(
                 format!("the token endpoint {url} refused the client credentials"),
                 Some(Error::from_status(api)),

@@ -143,8 +143,8 @@ impl ClientBuilder {
         self
     }
     /// Uses this HTTP client (proxies, local address, TLS settings) for every request, token
-    /// fetches included.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    /// fetches included: the escape hatch to the stack underneath (see [`crate::transport`]).
+    pub fn http_client(mut self, client: crate::transport::Client) -> Self {
         self.http = Some(client);
         self
     }
@@ -231,7 +231,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the retry policy ([`DefaultRetry`], [`crate::CivisRetry`], [`crate::NoRetry`], or
+    /// Sets the retry policy ([`DefaultRetry`], [`crate::PatientRetry`], [`crate::NoRetry`], or
     /// your own).
     pub fn retry_policy(mut self, policy: impl RetryPolicy + 'static) -> Self {
         self.retry = Arc::new(policy);

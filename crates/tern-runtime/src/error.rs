@@ -24,15 +24,46 @@ pub(crate) fn transport_error(request: RequestInfo, source: reqwest::Error) -> E
         Some(message) => Error::Protocol {
             request,
             message,
-            source,
+            source: TransportError(source),
         },
-        None => Error::Connection { request, source },
+        None => Error::Connection {
+            request,
+            source: TransportError(source),
+        },
+    }
+}
+
+/// What the HTTP stack reported when a request could not be sent or its response not read.
+///
+/// Opaque on purpose: its message and its [`source`](std::error::Error::source) chain tell
+/// what happened (refused, reset, DNS, TLS, a broken response), while the HTTP client
+/// underneath stays out of this crate's API, so upgrading it changes no public type.
+#[derive(Debug)]
+pub struct TransportError(reqwest::Error);
+
+impl TransportError {
+    /// Whether connecting failed (refused, DNS, TLS), as opposed to a connection that broke
+    /// after it was made.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
 /// The innermost cause of an error, which names what happened ("Connection refused", "dns
 /// error", "invalid peer certificate"); reqwest's own message only says a request failed.
-fn root_cause(e: &reqwest::Error) -> String {
+fn root_cause(e: &TransportError) -> String {
     let mut last: &(dyn std::error::Error + 'static) = e;
     while let Some(next) = last.source() {
         last = next;
@@ -252,9 +283,9 @@ pub enum Error {
     Connection {
         /// The request.
         request: RequestInfo,
-        /// The transport error.
+        /// What the HTTP stack reported.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// The server's response broke HTTP (headers too large, an invalid status line or
     /// header): not retried, since a server that answers so will answer so again.
@@ -264,9 +295,9 @@ pub enum Error {
         request: RequestInfo,
         /// What was wrong.
         message: String,
-        /// The transport error.
+        /// What the HTTP stack reported.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// An attempt, or the whole call's deadline, timed out.
     #[error("{request}: timed out")]

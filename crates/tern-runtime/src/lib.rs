@@ -39,7 +39,7 @@
 //! Each attempt times out after 60 s (wall-clock time, kept by a shared watchdog thread;
 //! `tokio::time::pause` does not stop it). Retries draw from a per-client token bucket
 //! ([`RetryBudget`]) so a failing server does not get retry storms. Policies are values:
-//! [`DefaultRetry`], [`CivisRetry`], [`NoRetry`], or your own [`RetryPolicy`]. Per call, use
+//! [`DefaultRetry`], [`PatientRetry`], [`NoRetry`], or your own [`RetryPolicy`]. Per call, use
 //! [`RequestOptions`] (timeout, retries, deadline, extra headers/query/body fields, idempotency
 //! key), or [`Client::with_options`] for a cheap copy of the client with overrides.
 //!
@@ -61,12 +61,17 @@
 mod auth;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod body;
 mod client;
+mod credentials;
 mod error;
 mod execute;
 mod intercept;
+mod outcome;
 mod pagination;
+mod prepare;
 mod request;
+mod response;
 mod retry;
 #[cfg(feature = "source")]
 pub mod source;
@@ -78,17 +83,38 @@ pub use auth::{
     TokenRequestFormat,
 };
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, DecodeError, Error, RequestInfo};
-pub use execute::{RawResponse, Response, StreamResponse};
+pub use error::{ApiError, DecodeError, Error, RequestInfo, TransportError};
 /// Page and event streams are [`Stream`]s; [`StreamExt`] gives them `next()` without a
 /// dependency on `futures-util` of the caller's own.
 pub use futures_util::{Stream, StreamExt};
 pub use intercept::{AttemptRequest, AttemptResponse, Interceptor};
 pub use pagination::{next_link, Page, PageInfo, Paginator};
 pub use request::{Body, Part, Request, RequestOptions, Upload};
-pub use reqwest::{self, header, Method, StatusCode};
+pub use reqwest::{header, Method, StatusCode};
+
+/// The escape hatch to the HTTP client underneath: build your own and hand it to
+/// [`ClientBuilder::http_client`] (proxies, TLS roots, a local address, connection pools).
+///
+/// This is the only place the `reqwest` crate shows in this crate's API, and it is outside the
+/// compatibility promise of the rest: an upgrade of the HTTP client underneath changes these
+/// types, and nothing else.
+///
+/// ```no_run
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use tern_runtime::transport;
+///
+/// let http = transport::Client::builder()
+///     .local_address(std::net::IpAddr::from([0, 0, 0, 0]))
+///     .build()?;
+/// let client = tern_runtime::Client::builder("http://localhost:8080").http_client(http).build()?;
+/// # Ok(()) }
+/// ```
+pub mod transport {
+    pub use reqwest::{Client, ClientBuilder, Proxy};
+}
+pub use response::{RawResponse, Response, StreamResponse};
 pub use retry::{
-    server_wait, CivisRetry, DefaultRetry, NoRetry, Outcome, RetryBudget, RetryContext,
+    server_wait, DefaultRetry, NoRetry, Outcome, PatientRetry, RetryBudget, RetryContext,
     RetryDecision, RetryPolicy, Sleeper, TokioSleeper,
 };
 pub use sse::Event;

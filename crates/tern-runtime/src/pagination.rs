@@ -8,8 +8,8 @@
 
 use crate::client::Client;
 use crate::error::{Error, RequestInfo};
-use crate::execute::RawResponse;
 use crate::request::Request;
+use crate::response::RawResponse;
 use futures_util::Stream;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;

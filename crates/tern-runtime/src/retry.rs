@@ -169,11 +169,12 @@ impl RetryPolicy for DefaultRetry {
     }
 }
 
-/// The Civis client's policy: GET/PUT/DELETE/HEAD/OPTIONS retried on 429, 502, 503, 504; POST
-/// only on 429 and 503; PATCH never; full-jitter exponential wait capped at 60 s; at most 10
-/// attempts or 600 s; `Retry-After` honoured.
+/// A patient policy for APIs that shed load: GET/PUT/DELETE/HEAD/OPTIONS retried on 429, 502,
+/// 503, 504; POST only on 429 and 503 (the request was not processed); PATCH never; full-jitter
+/// exponential wait capped at 60 s; at most 10 attempts or 600 s; `Retry-After` honoured.
+/// (These are the rules of Civis's Python client.)
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CivisRetry {
+pub struct PatientRetry {
     /// Attempt limit (default 10).
     pub max_attempts: u32,
     /// Time limit across attempts (default 600 s).
@@ -182,9 +183,9 @@ pub struct CivisRetry {
     pub max_wait: Duration,
 }
 
-impl Default for CivisRetry {
+impl Default for PatientRetry {
     fn default() -> Self {
-        CivisRetry {
+        PatientRetry {
             max_attempts: 10,
             max_elapsed: Duration::from_secs(600),
             max_wait: Duration::from_secs(60),
@@ -192,7 +193,7 @@ impl Default for CivisRetry {
     }
 }
 
-impl CivisRetry {
+impl PatientRetry {
     /// Full jitter: uniform in `[0, min(max_wait, 2^attempt s))`.
     pub fn backoff(&self, attempt: u32, random: f64) -> Duration {
         let cap = 2f64
@@ -202,7 +203,7 @@ impl CivisRetry {
     }
 }
 
-impl RetryPolicy for CivisRetry {
+impl RetryPolicy for PatientRetry {
     fn decide(&self, ctx: &RetryContext<'_>) -> RetryDecision {
         let max_attempts = ctx
             .max_retries
@@ -370,7 +371,7 @@ mod tests {
 
     #[test]
     fn civis_preset_rules() {
-        let p = CivisRetry::default();
+        let p = PatientRetry::default();
         let headers = HeaderMap::new();
         let decide = |method: Method, code: u16, attempt: u32| {
             p.decide(&RetryContext {

@@ -5,7 +5,7 @@
 mod support;
 
 use std::time::Duration;
-use tern_runtime::{CivisRetry, DefaultRetry, Error, Request, RequestOptions};
+use tern_runtime::{DefaultRetry, Error, PatientRetry, Request, RequestOptions};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -256,7 +256,7 @@ async fn civis_preset_over_http() {
         .mount(&server)
         .await;
     let (b, sleeper) = support::builder(&server.uri());
-    let client = b.retry_policy(CivisRetry::default()).build().unwrap();
+    let client = b.retry_policy(PatientRetry::default()).build().unwrap();
     let _ = client.execute(Request::post("/post")).await.unwrap_err();
     let _ = client.execute(Request::get("/get")).await.unwrap_err();
     let requests = server.received_requests().await.unwrap();

@@ -251,11 +251,11 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
             },
             "retry" => match value.as_str() {
                 "default" => args.conn.retry = crate::Retry::Default,
-                "civis" => args.conn.retry = crate::Retry::Civis,
+                "patient" | "civis" => args.conn.retry = crate::Retry::Patient,
                 "none" => args.conn.retry = crate::Retry::None,
                 other => {
                     return usage(format!(
-                        "`--retry {other}`: expected default, civis or none"
+                        "`--retry {other}`: expected default, patient or none"
                     ))
                 }
             },

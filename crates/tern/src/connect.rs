@@ -124,7 +124,7 @@ impl Connection {
         }
         Ok(match self.retry {
             crate::Retry::Default => builder,
-            crate::Retry::Civis => builder.retry_policy(tern_runtime::CivisRetry::default()),
+            crate::Retry::Patient => builder.retry_policy(tern_runtime::PatientRetry::default()),
             crate::Retry::None => builder.retry_policy(tern_runtime::NoRetry),
         })
     }

@@ -192,8 +192,10 @@ enum Output {
 enum Retry {
     /// 2 retries with exponential backoff.
     Default,
-    /// Civis's rules.
-    Civis,
+    /// Patient: up to 10 attempts within 10 minutes, only where the server says to try
+    /// later (429, 502, 503, 504; POST on 429 and 503; never PATCH) — Civis's client's rules.
+    #[value(alias = "civis")]
+    Patient,
     /// No retries.
     None,
 }

@@ -68,7 +68,7 @@ async fn main() -> Result<(), Error> {
         .await?;
 
     // Custom client: CandidApiClient(..., http_client=httpx.Client(proxies=…, transport=…))
-    let http = candid_sdk::runtime::reqwest::Client::builder()
+    let http = candid_sdk::runtime::transport::Client::builder()
         .local_address(std::net::IpAddr::from([0, 0, 0, 0]))
         .build()
         .map_err(|e| Error::InvalidRequest {

@@ -63,7 +63,7 @@ async fn main() -> Result<(), Error> {
         .base_url(
             std::env::var("CIVIS_BASE_URL").unwrap_or_else(|_| Civis::DEFAULT_BASE_URL.into()),
         )
-        .configure(|b| b.retry_policy(civis_sdk::runtime::CivisRetry::default()))
+        .configure(|b| b.retry_policy(civis_sdk::runtime::PatientRetry::default()))
         .build()?;
     civis_retries.workflows().get(1).await?;
     Ok(())

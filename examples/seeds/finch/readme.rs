@@ -163,7 +163,7 @@ async fn main() -> Result<(), Error> {
         .await?;
 
     // Finch(base_url=…, proxies=…, transport=HTTPTransport(local_address="0.0.0.0"))
-    let http = finch_sdk::runtime::reqwest::Client::builder()
+    let http = finch_sdk::runtime::transport::Client::builder()
         .local_address(std::net::IpAddr::from([0, 0, 0, 0]))
         .build()
         .map_err(|e| Error::InvalidRequest {
