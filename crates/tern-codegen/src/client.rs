@@ -1,198 +1,110 @@
-//! The client, its builder (credentials named after the spec's security schemes, defaults
-//! from `tern.toml`) and the blocking client.
+//! The client, its builder (the credentials of the plan's [`AuthPlan`], defaults from
+//! `tern.toml`) and the blocking client.
 
-use crate::resources::Node;
-use crate::{type_ident, Options};
+use crate::{ident, type_ident, Options};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use tern_model::{ApiModel, BodyKind, HttpMethod};
+use tern_model::ApiModel;
+use tern_plan::{AuthPlan, CredentialKind, CredentialPlan, KeyLocation, SdkPlan};
 
-/// A credential method of the generated builder: its name, its item, and the environment
-/// variables `from_env` reads for it (`None`: not read from the environment).
-fn credential_method(scheme: &tern_model::SecurityScheme) -> Option<(&'static str, TokenStream)> {
-    use tern_model::SecuritySchemeKind as K;
-    let tag = &scheme.name;
-    let bearer = || quote!(pub fn access_token(mut self, token: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token).for_scheme(#tag); self });
-    Some(match &scheme.kind {
-        K::Bearer { .. } | K::OpenIdConnect { .. } => ("access_token", bearer()),
-        K::ApiKey { location, param } => {
-            let loc = match location {
-                tern_model::ParameterLocation::Query => {
-                    quote!(crate::runtime::ApiKeyLocation::Query)
-                }
-                tern_model::ParameterLocation::Cookie => {
-                    quote!(crate::runtime::ApiKeyLocation::Cookie)
-                }
-                _ => quote!(crate::runtime::ApiKeyLocation::Header),
-            };
-            (
-                "api_key",
-                quote!(pub fn api_key(mut self, key: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #param, key).for_scheme(#tag); self }),
-            )
+/// The builder method that takes a credential.
+fn credential_method(c: &CredentialPlan) -> TokenStream {
+    let tag = match &c.scheme {
+        Some(tag) => quote!(.for_scheme(#tag)),
+        None => quote!(),
+    };
+    match &c.kind {
+        CredentialKind::AccessToken => {
+            quote!(pub fn access_token(mut self, token: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token)#tag; self })
         }
-        K::Basic => (
-            "basic_auth",
-            quote!(pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password).for_scheme(#tag); self }),
+        CredentialKind::ApiKey { location, name } => {
+            let loc = match location {
+                KeyLocation::Query => quote!(crate::runtime::ApiKeyLocation::Query),
+                KeyLocation::Cookie => quote!(crate::runtime::ApiKeyLocation::Cookie),
+                KeyLocation::Header => quote!(crate::runtime::ApiKeyLocation::Header),
+            };
+            quote!(pub fn api_key(mut self, key: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #name, key)#tag; self })
+        }
+        CredentialKind::Basic => {
+            quote!(pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password)#tag; self })
+        }
+        CredentialKind::ClientCredentials { token_url, json } => {
+            let mut settings = quote!(crate::runtime::OAuth2ClientCredentials::new(#token_url, client_id, client_secret));
+            if *json {
+                settings = quote!(#settings.json());
+            }
+            if !(token_url.starts_with("http://") || token_url.starts_with("https://")) {
+                settings = quote!(#settings.under_base_url());
+            }
+            quote!(pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<crate::runtime::Secret>) -> Self {
+                self.inner = self.inner.oauth2_client_credentials(#settings)#tag;
+                self
+            })
+        }
+    }
+}
+
+/// The builder method's docs: the scheme it satisfies, or where the token comes from.
+fn credential_doc(c: &CredentialPlan) -> TokenStream {
+    match (&c.kind, &c.scheme) {
+        (CredentialKind::ClientCredentials { token_url, .. }, _) if !c.declared => {
+            let doc = format!(" Authenticates with a client id and secret: a token is fetched from `{token_url}` when needed, cached until shortly before it expires, and renewed on a 401.");
+            quote!(#[doc = #doc])
+        }
+        (_, scheme) => {
+            let doc = format!(
+                " Authenticates with the `{}` scheme.",
+                scheme.as_deref().unwrap_or_default()
+            );
+            let scheme_doc = doc_lines(c.description.as_deref());
+            quote!(#[doc = #doc] #scheme_doc)
+        }
+    }
+}
+
+/// What `from_env` does for a credential, and how its docs name the variables.
+fn credential_from_env(c: &CredentialPlan) -> Option<(TokenStream, String)> {
+    let m = format_ident!("{}", c.kind.method());
+    Some(match (&c.kind, c.env.as_slice()) {
+        (CredentialKind::AccessToken | CredentialKind::ApiKey { .. }, [var]) => (
+            quote!(if let Ok(value) = std::env::var(#var) { builder = builder.#m(value); }),
+            format!("`{var}`"),
         ),
-        K::OAuth2 { flows } => match flows
-            .iter()
-            .find(|f| f.kind == tern_model::OAuthFlowKind::ClientCredentials)
-            .and_then(|f| f.token_url.clone())
-        {
-            Some(url) => (
-                "client_credentials",
-                quote!(pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<crate::runtime::Secret>) -> Self {
-                    self.inner = self.inner.oauth2_client_credentials(crate::runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret)).for_scheme(#tag);
-                    self
-                }),
-            ),
-            None => ("access_token", bearer()),
-        },
+        (CredentialKind::Basic, [user, password]) => (
+            quote!(if let (Ok(user), Ok(password)) = (std::env::var(#user), std::env::var(#password)) { builder = builder.basic_auth(user, password); }),
+            format!("`{user}` and `{password}`"),
+        ),
+        (CredentialKind::ClientCredentials { .. }, [id, secret]) => (
+            quote!(if let (Ok(id), Ok(secret)) = (std::env::var(#id), std::env::var(#secret)) { builder = builder.client_credentials(id, secret); }),
+            format!("`{id}` and `{secret}`"),
+        ),
         _ => return None,
     })
 }
 
-/// An API's own token endpoint, for a client-credentials flow its security schemes do not
-/// declare (Candid's `POST /auth/v2/token`): a POST without security whose JSON or form body
-/// requires `client_id` and `client_secret` (and no other value but a grant type, scope or
-/// audience) and whose response has an `access_token`.
-fn token_endpoint(model: &ApiModel) -> Option<(String, bool)> {
-    model.operations.iter().find_map(|op| {
-        if op.method != HttpMethod::Post || !matches!(&op.security, Some(s) if s.is_empty()) {
-            return None;
-        }
-        let body = op.request_body.as_ref()?;
-        let content = body
-            .contents
-            .iter()
-            .find(|c| matches!(c.kind, BodyKind::Json | BodyKind::Form))?;
-        let object = content.ty.as_ref()?.object(&model.types)?;
-        let requires = |name: &str| {
-            object
-                .properties
-                .iter()
-                .any(|p| p.name == name && p.required)
-        };
-        // Only the credentials (an authorization-code exchange also needs a `code`).
-        let only_credentials = object.properties.iter().filter(|p| p.required).all(|p| {
-            matches!(
-                p.name.as_str(),
-                "client_id" | "client_secret" | "grant_type" | "scope" | "audience"
-            )
-        });
-        if !(requires("client_id") && requires("client_secret") && only_credentials) {
-            return None;
-        }
-        let returns_token = op
-            .success_response()?
-            .contents
-            .iter()
-            .filter_map(|c| c.ty.as_ref()?.object(&model.types))
-            .any(|o| o.properties.iter().any(|p| p.name == "access_token"));
-        returns_token.then(|| (op.path.clone(), content.kind == BodyKind::Json))
-    })
-}
-
-/// The environment variable for a credential: configured, or `<PREFIX>_<WHAT>`.
-fn env_var(configured: &Option<String>, prefix: &str, what: &str) -> String {
-    configured
-        .clone()
-        .unwrap_or_else(|| format!("{prefix}_{what}"))
-}
-
-/// The client's builder: credentials named after the spec's security schemes, what `from_env`
-/// reads, and the defaults `tern.toml` sets.
-fn builder(model: &ApiModel, opts: &Options, client: &Ident) -> (Ident, TokenStream, TokenStream) {
+/// The client's builder: the plan's credentials, what `from_env` reads, and the defaults
+/// `tern.toml` sets.
+fn builder(auth: &AuthPlan, client: &Ident) -> (Ident, TokenStream, TokenStream) {
     let name = format_ident!("{}Builder", client);
-    let env = &opts.config.env;
-    let prefix = env.prefix.clone().unwrap_or_else(|| {
-        heck::ToShoutySnakeCase::to_shouty_snake_case(opts.client_name.as_str())
-    });
     let mut methods = Vec::new();
     let mut from_env = Vec::new();
     let mut env_vars = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for scheme in &model.security_schemes {
-        let Some((method, body)) = credential_method(scheme) else {
-            continue;
-        };
-        if !seen.insert(method) {
-            continue;
-        }
-        let doc = format!(" Authenticates with the `{}` scheme.", scheme.name);
-        let scheme_doc = doc_lines(scheme.description.as_deref());
-        methods.push(quote!(#[doc = #doc] #scheme_doc #body));
-        let single = match method {
-            "access_token" => Some(env_var(&env.access_token, &prefix, "ACCESS_TOKEN")),
-            "api_key" => Some(env_var(&env.api_key, &prefix, "API_KEY")),
-            _ => None,
-        };
-        if let Some(var) = single {
-            let m = format_ident!("{}", method);
-            from_env.push(
-                quote!(if let Ok(value) = std::env::var(#var) { builder = builder.#m(value); }),
-            );
-            env_vars.push(format!("`{var}`"));
-        }
-        if method == "basic_auth" {
-            let (user, password) = (
-                env_var(&env.username, &prefix, "USERNAME"),
-                env_var(&env.password, &prefix, "PASSWORD"),
-            );
-            from_env.push(quote!(if let (Ok(user), Ok(password)) = (std::env::var(#user), std::env::var(#password)) { builder = builder.basic_auth(user, password); }));
-            env_vars.push(format!("`{user}` and `{password}`"));
+    // Client credentials are read from the environment last, so that they win.
+    let (last, first): (Vec<&CredentialPlan>, Vec<&CredentialPlan>) = auth
+        .credentials
+        .iter()
+        .partition(|c| matches!(c.kind, CredentialKind::ClientCredentials { .. }));
+    for c in &auth.credentials {
+        let (doc, body) = (credential_doc(c), credential_method(c));
+        methods.push(quote!(#doc #body));
+    }
+    for c in first.into_iter().chain(last) {
+        if let Some((code, doc)) = credential_from_env(c) {
+            from_env.push(code);
+            env_vars.push(doc);
         }
     }
-    // A client-credentials flow through the API's own token endpoint.
-    let token = match &opts.config.auth.client_credentials {
-        Some(c) => Some((c.token_url.clone(), c.format.as_deref() == Some("json"))),
-        None => token_endpoint(model),
-    };
-    if let (Some((url, json)), false) = (token, seen.contains("client_credentials")) {
-        seen.insert("client_credentials");
-        let absolute = url.starts_with("http://") || url.starts_with("https://");
-        let mut settings =
-            quote!(crate::runtime::OAuth2ClientCredentials::new(#url, client_id, client_secret));
-        if json {
-            settings = quote!(#settings.json());
-        }
-        if !absolute {
-            settings = quote!(#settings.under_base_url());
-        }
-        // The token it fetches is sent as the API's bearer credential.
-        let scheme = model
-            .security_schemes
-            .iter()
-            .find(|s| {
-                matches!(
-                    s.kind,
-                    tern_model::SecuritySchemeKind::Bearer { .. }
-                        | tern_model::SecuritySchemeKind::OAuth2 { .. }
-                )
-            })
-            .map(|s| s.name.clone());
-        let tagged = match scheme {
-            Some(tag) => quote!(.for_scheme(#tag)),
-            None => quote!(),
-        };
-        let doc = format!(" Authenticates with a client id and secret: a token is fetched from `{url}` when needed, cached until shortly before it expires, and renewed on a 401.");
-        methods.push(quote! {
-            #[doc = #doc]
-            pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<crate::runtime::Secret>) -> Self {
-                self.inner = self.inner.oauth2_client_credentials(#settings)#tagged;
-                self
-            }
-        });
-    }
-    if seen.contains("client_credentials") {
-        let (id, secret) = (
-            env_var(&env.client_id, &prefix, "CLIENT_ID"),
-            env_var(&env.client_secret, &prefix, "CLIENT_SECRET"),
-        );
-        from_env.push(quote!(if let (Ok(id), Ok(secret)) = (std::env::var(#id), std::env::var(#secret)) { builder = builder.client_credentials(id, secret); }));
-        env_vars.push(format!("`{id}` and `{secret}`"));
-    }
-    let base_var = env_var(&env.base_url, &prefix, "BASE_URL");
+    let base_var = &auth.base_url_env;
     from_env.push(
         quote!(if let Ok(url) = std::env::var(#base_var) { builder = builder.base_url(url); }),
     );
@@ -280,8 +192,7 @@ fn doc_lines(text: Option<&str>) -> TokenStream {
 pub(crate) fn client_files(
     model: &ApiModel,
     opts: &Options,
-    roots: &[Node],
-    fixed_headers: &[(String, String)],
+    plan: &SdkPlan,
 ) -> (TokenStream, TokenStream) {
     let client = type_ident(&opts.client_name);
     let base_url = model
@@ -292,9 +203,13 @@ pub(crate) fn client_files(
     let sdk = &opts.crate_name;
     let mut accessors = Vec::new();
     let mut blocking_accessors = Vec::new();
-    for node in roots {
-        let (module, accessor, name) = (node.module(), node.accessor(), node.struct_name());
-        let doc = format!(" The `{}` resource.", node.path.join("."));
+    for node in &plan.resources {
+        let (module, accessor, name) = (
+            ident(&node.module()),
+            ident(&node.accessor()),
+            ident(&node.struct_name()),
+        );
+        let doc = format!(" The `{}` resource.", node.dotted());
         accessors.push(quote! {
             #[doc = #doc]
             pub fn #accessor(&self) -> crate::resources::#module::#name<'_> {
@@ -308,22 +223,12 @@ pub(crate) fn client_files(
             }
         });
     }
-    let (builder, builder_item, from_env) = builder(model, opts, &client);
-    let mut defaults = Vec::new();
-    for (name, value) in fixed_headers {
-        if !opts
-            .config
-            .client
-            .headers
-            .keys()
-            .any(|n| n.eq_ignore_ascii_case(name))
-        {
-            defaults.push(quote!(.default_header(#name, #value)));
-        }
-    }
-    for (name, value) in &opts.config.client.headers {
-        defaults.push(quote!(.default_header(#name, #value)));
-    }
+    let (builder, builder_item, from_env) = builder(&plan.auth, &client);
+    let mut defaults: Vec<TokenStream> = plan
+        .default_headers
+        .iter()
+        .map(|(name, value)| quote!(.default_header(#name, #value)))
+        .collect();
     if let Some(n) = opts.config.client.max_retries {
         defaults.push(quote!(.options(crate::runtime::RequestOptions::new().max_retries(#n))));
     }

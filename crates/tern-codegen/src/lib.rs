@@ -16,14 +16,13 @@
 //! Output is deterministic: the same model gives byte-identical files.
 
 mod client;
-mod config;
 mod operation;
 mod readme;
 mod resources;
 mod runtime;
 mod types;
 
-pub use config::{
+pub use tern_plan::{
     AuthConfig, ClientConfig, ClientCredentialsConfig, Config, ConfigError, EnvConfig,
     OperationConfig, PackageConfig, PaginationConfig, PaginationTable,
 };
@@ -90,6 +89,14 @@ impl Options {
         self.crate_name.replace('-', "_")
     }
 
+    /// What the SDK plan is built from: the client name, naming scheme and configuration.
+    pub fn plan_options(&self) -> tern_plan::PlanOptions {
+        let mut p = tern_plan::PlanOptions::new(&self.client_name);
+        p.naming = self.naming;
+        p.config = self.config.clone();
+        p
+    }
+
     /// Options from a `tern.toml`: its crate and client names and naming scheme, falling
     /// back to `crate_name`.
     pub fn with_config(crate_name: &str, config: Config) -> Options {
@@ -132,7 +139,7 @@ pub(crate) fn field_ident(s: &str) -> Ident {
     ident(&tern_model::naming::snake_ident(s))
 }
 
-fn ident(s: &str) -> Ident {
+pub(crate) fn ident(s: &str) -> Ident {
     // The naming functions only produce valid identifiers; parse defensively all the same.
     match syn::parse_str::<Ident>(s) {
         Ok(i) => i,
@@ -511,19 +518,27 @@ pub struct MethodCall {
 
 /// Every method [`generate`] writes for this model and these options.
 pub fn method_calls(model: &ApiModel, opts: &Options) -> Vec<MethodCall> {
-    let roots = resources::tree(model, opts.naming, &opts.config);
-    let headers = operation::fixed_headers(model);
-    roots
-        .iter()
-        .flat_map(|root| resources::root_files(model, root, &headers).1)
-        .map(|c| MethodCall {
-            operation: c.op,
-            chain: c.chain,
-            params: c.params.map(|(p, _)| p),
-            positional: c.arguments.0,
-            required: c.arguments.1,
-            optional: c.arguments.2,
-            paginated: c.paginated,
+    calls(&tern_plan::plan(model, &opts.plan_options()))
+}
+
+/// The plan's methods as a caller writes them.
+fn calls(plan: &tern_plan::SdkPlan) -> Vec<MethodCall> {
+    let indexes = |it: &mut dyn Iterator<Item = &tern_plan::Arg>| it.map(|a| a.index).collect();
+    plan.methods()
+        .map(|(r, m)| MethodCall {
+            operation: m.operation,
+            chain: format!("{}.{}", r.accessor_chain(), field_ident(&m.name)),
+            params: m
+                .params
+                .as_ref()
+                .map(|p| format!("resources::{}::{}", r.module_segments().join("::"), p)),
+            positional: indexes(&mut m.positional()),
+            required: indexes(&mut m.required()),
+            optional: m
+                .optional()
+                .map(|a| (a.index, ident(&a.field).to_string()))
+                .collect(),
+            paginated: m.pagination.is_some(),
         })
         .collect()
 }
@@ -539,7 +554,7 @@ enum Job {
 /// What a job produced.
 enum Rendered {
     Types(String),
-    Resource(Vec<GeneratedFile>, Vec<resources::Call>),
+    Resource(Vec<GeneratedFile>),
 }
 
 /// Renders the types (in chunks) and the resources on every core. Token streams are not
@@ -547,9 +562,9 @@ enum Rendered {
 /// job order, so the output does not depend on scheduling.
 fn render_in_parallel(
     model: &ApiModel,
-    roots: &[resources::Node],
+    roots: &[tern_plan::Resource],
     headers: &[(String, String)],
-) -> (Vec<GeneratedFile>, Vec<resources::Call>, String) {
+) -> (Vec<GeneratedFile>, String) {
     let mut jobs: Vec<Job> = (0..model.types.len())
         .step_by(types::CHUNK)
         .map(|start| Job::Types(start, (start + types::CHUNK).min(model.types.len())))
@@ -557,10 +572,7 @@ fn render_in_parallel(
     jobs.extend((0..roots.len()).map(Job::Resource));
     let run = |job: &Job| match job {
         Job::Types(start, end) => Rendered::Types(types::render_chunk(model, *start..*end)),
-        Job::Resource(i) => {
-            let (files, calls) = resources::root_files(model, &roots[*i], headers);
-            Rendered::Resource(files, calls)
-        }
+        Job::Resource(i) => Rendered::Resource(resources::root_files(model, &roots[*i], headers)),
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -594,19 +606,16 @@ fn render_in_parallel(
         }
         results
     };
-    let (mut files, mut calls, mut chunks) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut files, mut chunks) = (Vec::new(), Vec::new());
     for (job, result) in jobs.iter().zip(results.iter_mut()) {
         // A job whose thread panicked renders again here, so that the panic surfaces.
         let result = result.take().unwrap_or_else(|| run(job));
         match result {
             Rendered::Types(text) => chunks.push(text),
-            Rendered::Resource(f, c) => {
-                files.extend(f);
-                calls.extend(c);
-            }
+            Rendered::Resource(f) => files.extend(f),
         }
     }
-    (files, calls, types::assemble(model, &chunks))
+    (files, types::assemble(model, &chunks))
 }
 
 /// Generates the crate's files.
@@ -643,10 +652,8 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         pub use client::{#client, #builder};
         pub use runtime::{Error, Page, RequestOptions};
     };
-    let roots = resources::tree(model, opts.naming, &opts.config);
-    // Required headers the spec fixes alike everywhere: client defaults, not method arguments.
-    let headers = operation::fixed_headers(model);
-    let (client_tokens, blocking_tokens) = client::client_files(model, opts, &roots, &headers);
+    let plan = tern_plan::plan(model, &opts.plan_options());
+    let (client_tokens, blocking_tokens) = client::client_files(model, opts, &plan);
     let mut out = vec![
         GeneratedFile {
             path: "src/lib.rs".into(),
@@ -660,9 +667,9 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
             path: "src/blocking.rs".into(),
             contents: render(blocking_tokens),
         },
-        resources::mod_rs(&roots),
+        resources::mod_rs(&plan.resources),
     ];
-    let (files, calls, types) = render_in_parallel(model, &roots, &headers);
+    let (files, types) = render_in_parallel(model, &plan.resources, &plan.spec_headers);
     out.extend(files);
     if opts.runtime == RuntimeDependency::Embedded {
         out.extend(runtime::files(&opts.crate_ident()));
@@ -671,7 +678,7 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         path: "src/types.rs".into(),
         contents: types,
     });
-    let (readme, example) = readme::readme_and_example(model, opts, &calls);
+    let (readme, example) = readme::readme_and_example(model, opts, &plan, &calls(&plan));
     out.push(GeneratedFile {
         path: "README.md".into(),
         contents: readme,

@@ -3,8 +3,7 @@
 //! client — and `examples/quickstart.rs`. The README is the crate's documentation, so every
 //! snippet in it is compiled as a doctest.
 
-use crate::resources::Call;
-use crate::Options;
+use crate::{MethodCall, Options};
 use std::fmt::Write as _;
 use tern_model::ApiModel;
 
@@ -18,9 +17,9 @@ struct Snippet {
     pages: Option<String>,
 }
 
-fn snippet(krate: &str, call: &Call) -> Snippet {
+fn snippet(krate: &str, call: &MethodCall) -> Snippet {
     let (import, args) = match &call.params {
-        Some((path, _)) => {
+        Some(path) => {
             let name = path.rsplit("::").next().unwrap_or(path).to_owned();
             (
                 Some(format!("use {krate}::{path};")),
@@ -39,34 +38,24 @@ fn snippet(krate: &str, call: &Call) -> Snippet {
 }
 
 /// The first credential method of the builder, as a README line.
-fn credential_line(model: &ApiModel) -> Option<&'static str> {
-    use tern_model::SecuritySchemeKind as K;
-    for s in &model.security_schemes {
-        match &s.kind {
-            K::Bearer { .. } | K::OpenIdConnect { .. } => {
-                return Some(".access_token(\"My Access Token\")")
-            }
-            K::ApiKey { .. } => return Some(".api_key(\"My API Key\")"),
-            K::Basic => return Some(".basic_auth(\"user\", \"password\")"),
-            K::OAuth2 { flows }
-                if flows
-                    .iter()
-                    .any(|f| f.kind == tern_model::OAuthFlowKind::ClientCredentials) =>
-            {
-                return Some(".client_credentials(\"YOUR_CLIENT_ID\", \"YOUR_CLIENT_SECRET\")")
-            }
-            K::OAuth2 { .. } => return Some(".access_token(\"My Access Token\")"),
-            _ => {}
+fn credential_line(plan: &tern_plan::SdkPlan) -> Option<&'static str> {
+    use tern_plan::CredentialKind as K;
+    Some(match plan.auth.credentials.first()?.kind {
+        K::AccessToken => ".access_token(\"My Access Token\")",
+        K::ApiKey { .. } => ".api_key(\"My API Key\")",
+        K::Basic => ".basic_auth(\"user\", \"password\")",
+        K::ClientCredentials { .. } => {
+            ".client_credentials(\"YOUR_CLIENT_ID\", \"YOUR_CLIENT_SECRET\")"
         }
-    }
-    None
+    })
 }
 
 /// `README.md` and `examples/quickstart.rs`.
 pub(crate) fn readme_and_example(
     model: &ApiModel,
     opts: &Options,
-    calls: &[Call],
+    plan: &tern_plan::SdkPlan,
+    calls: &[MethodCall],
 ) -> (String, String) {
     let krate = opts.crate_ident();
     let client = &crate::type_ident(&opts.client_name).to_string();
@@ -76,8 +65,8 @@ pub(crate) fn readme_and_example(
         format!("{} {}", model.title, model.version)
     };
     // A call anyone can make: no positional arguments, nothing required; GET preferred.
-    let simple = |c: &&Call| c.positional == 0 && c.params.as_ref().is_none_or(|(_, r)| !r);
-    let get = |c: &&Call| model.operations[c.op].method == tern_model::HttpMethod::Get;
+    let simple = |c: &&MethodCall| c.positional.is_empty() && c.required.is_empty();
+    let get = |c: &&MethodCall| model.operations[c.operation].method == tern_model::HttpMethod::Get;
     let example = calls
         .iter()
         .filter(simple)
@@ -89,7 +78,7 @@ pub(crate) fn readme_and_example(
         .filter(|c| c.paginated)
         .find(simple)
         .map(|c| snippet(&krate, c));
-    let credential = credential_line(model);
+    let credential = credential_line(plan);
 
     let mut r = String::new();
     let _ = writeln!(r, "# {}\n", opts.crate_name);

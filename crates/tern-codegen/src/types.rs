@@ -21,22 +21,6 @@ pub(crate) struct Paths {
     pub(crate) shadowed: HashSet<String>,
 }
 
-/// Standard names a generated item could shadow.
-pub(crate) const STD_NAMES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "BTreeMap",
-    "Serialize",
-    "Deserialize",
-];
-
 impl Paths {
     /// Paths for `types.rs`, whose items are the model's types.
     pub(crate) fn for_types(model: &ApiModel) -> Paths {
@@ -47,7 +31,7 @@ impl Paths {
             .collect();
         Paths {
             types_prefix: false,
-            shadowed: STD_NAMES
+            shadowed: tern_plan::STD_NAMES
                 .iter()
                 .filter(|n| names.contains(**n))
                 .map(|n| (*n).to_owned())

@@ -98,7 +98,7 @@ struct Seed {
 /// incremental) and builds the examples; returns the crate directory and the options used.
 fn build(seed: &Seed) -> (PathBuf, Options, usize) {
     let loaded = tern_spec::load_path(&seed.spec).unwrap();
-    let (mut model, _) = tern_model::build(&loaded.spec);
+    let (model, _) = tern_model::build(&loaded.spec);
     let mut opts = match &seed.config {
         Some(path) => {
             let text = std::fs::read_to_string(path).unwrap();
@@ -106,7 +106,6 @@ fn build(seed: &Seed) -> (PathBuf, Options, usize) {
             config
                 .check(&model, &text, &path.display().to_string())
                 .unwrap();
-            config.apply(&mut model);
             Options::with_config(seed.name, config)
         }
         None => Options::new(seed.name),

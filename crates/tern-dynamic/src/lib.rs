@@ -22,6 +22,7 @@
 
 mod args;
 mod cache;
+mod credentials;
 mod help;
 mod schema;
 
@@ -33,10 +34,8 @@ use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use tern_model::{
-    ApiModel, ArgumentLocation, NamingScheme, Operation, PaginationStyle, SecuritySchemeKind,
-};
-use tern_runtime::{header::HeaderMap, ApiKeyLocation, Paginator, RetryPolicy, StatusCode};
+use tern_model::{ApiModel, ArgumentLocation, NamingScheme, Operation, PaginationStyle};
+use tern_runtime::{header::HeaderMap, Paginator, RetryPolicy, StatusCode};
 use tern_spec::{Diagnostic, Spec};
 
 /// Everything that can go wrong building a client or calling a method.
@@ -358,82 +357,10 @@ impl DynamicClientBuilder {
         for (n, v) in &self.headers {
             b = b.default_header(n.clone(), v.clone());
         }
-        let c = &self.credentials;
-        let schemes = model
-            .map(|m| m.security_schemes.as_slice())
+        let auth = model
+            .map(|m| tern_plan::auth_plan(m, &tern_plan::PlanOptions::new("tern")))
             .unwrap_or_default();
-        // Each credential is tied to the scheme it satisfies, so that every operation sends
-        // only what its `security` asks for.
-        let scheme_of = |pred: &dyn Fn(&SecuritySchemeKind) -> bool| {
-            schemes
-                .iter()
-                .find(|s| pred(&s.kind))
-                .map(|s| s.name.clone())
-        };
-        let tag = |b: tern_runtime::ClientBuilder, scheme: Option<String>| match scheme {
-            Some(s) => b.for_scheme(s),
-            None => b,
-        };
-        let bearer_scheme = || {
-            scheme_of(&|k| {
-                matches!(
-                    k,
-                    SecuritySchemeKind::Bearer { .. }
-                        | SecuritySchemeKind::OAuth2 { .. }
-                        | SecuritySchemeKind::OpenIdConnect { .. }
-                )
-            })
-        };
-        let basic_scheme = || scheme_of(&|k| *k == SecuritySchemeKind::Basic);
-        if let Some(key) = &c.api_key {
-            let api_key = schemes.iter().find_map(|s| match &s.kind {
-                SecuritySchemeKind::ApiKey { location, param } => {
-                    Some((*location, param.clone(), s.name.clone()))
-                }
-                _ => None,
-            });
-            b = match api_key {
-                Some((location, param, scheme)) => {
-                    let loc = match location {
-                        tern_model::ParameterLocation::Query => ApiKeyLocation::Query,
-                        tern_model::ParameterLocation::Cookie => ApiKeyLocation::Cookie,
-                        _ => ApiKeyLocation::Header,
-                    };
-                    b.api_key(loc, param, key.clone()).for_scheme(scheme)
-                }
-                // Civis: the API key is the basic-auth user.
-                None if basic_scheme().is_some() => {
-                    tag(b.basic_auth(key.clone(), ""), basic_scheme())
-                }
-                None => tag(b.bearer_token(key.clone()), bearer_scheme()),
-            };
-        }
-        if let Some(t) = &c.bearer {
-            b = tag(b.bearer_token(t.clone()), bearer_scheme());
-        }
-        if let Some((u, p)) = &c.basic {
-            b = tag(b.basic_auth(u.clone(), p.clone()), basic_scheme());
-        }
-        if let Some((id, secret)) = &c.oauth2 {
-            let flow = schemes.iter().find_map(|s| match &s.kind {
-                SecuritySchemeKind::OAuth2 { flows } => flows
-                    .iter()
-                    .find(|f| f.kind == tern_model::OAuthFlowKind::ClientCredentials)
-                    .and_then(|f| f.token_url.clone())
-                    .map(|url| (url, s.name.clone())),
-                _ => None,
-            });
-            if let Some((url, scheme)) = flow {
-                b = b
-                    .oauth2_client_credentials(tern_runtime::OAuth2ClientCredentials::new(
-                        url,
-                        id.clone(),
-                        secret.clone(),
-                    ))
-                    .for_scheme(scheme);
-            }
-        }
-        Ok(b.build()?)
+        Ok(credentials::apply(b, &self.credentials, &auth).build()?)
     }
 
     /// Loads (or takes from the cache) the spec and builds the client.
@@ -875,7 +802,7 @@ impl<'c> MethodRef<'c> {
                 first_page: 1,
                 items,
             },
-            _ => Paginator::Link { items },
+            PaginationStyle::Link => Paginator::Link { items },
         })
     }
 

@@ -867,8 +867,10 @@ impl Pagination {
 }
 
 /// Pagination strategies.
+///
+/// Exhaustive on purpose: every front end matches it without a catch-all, so that a new pagination style
+/// is a compile error wherever it must be handled, never a silent default.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum PaginationStyle {
     /// Offset/limit query parameters.
     Offset {
@@ -925,8 +927,10 @@ pub struct SecurityScheme {
 }
 
 /// Kinds of security scheme.
+///
+/// Exhaustive on purpose: every front end matches it without a catch-all, so that a new kind of security scheme
+/// is a compile error wherever it must be handled, never a silent default.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum SecuritySchemeKind {
     /// HTTP bearer token.
     Bearer {

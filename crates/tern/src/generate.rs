@@ -57,8 +57,6 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         }
         None => tern_codegen::Config::default(),
     };
-    let mut model = model;
-    config.apply(&mut model);
     // `--name`, else the config's name, else one from the API title.
     let name = args
         .name

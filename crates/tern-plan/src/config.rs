@@ -331,24 +331,25 @@ impl Config {
         }
     }
 
-    /// Applies per-operation pagination to the model.
-    pub fn apply(&self, model: &mut ApiModel) {
-        for (key, op) in &self.operations {
-            let Some(i) = find_operation(model, key) else {
-                continue;
-            };
-            match &op.pagination {
-                Some(PaginationConfig::Off(_)) => model.operations[i].pagination = None,
-                Some(PaginationConfig::Style(t)) => {
-                    model.operations[i].pagination = to_pagination(t);
-                }
-                None => {}
-            }
+    /// The configured pagination of an operation: `None` when the configuration says nothing
+    /// of it, `Some(None)` when it turns pagination off, `Some(Some(p))` for a style it sets.
+    pub fn pagination_of(&self, model: &ApiModel, index: usize) -> Option<Option<Pagination>> {
+        let op = &model.operations[index];
+        let key = format!("{} {}", op.method.as_str(), op.path);
+        let config = self
+            .operations
+            .iter()
+            .find(|(k, _)| normalise_key(k) == key)
+            .map(|(_, c)| c)?;
+        match &config.pagination {
+            Some(PaginationConfig::Off(_)) => Some(None),
+            Some(PaginationConfig::Style(t)) => Some(to_pagination(t)),
+            None => None,
         }
     }
 
     /// The configured `resource.path.method` of an operation.
-    pub(crate) fn name_of(&self, model: &ApiModel, index: usize) -> Option<Vec<String>> {
+    pub fn name_of(&self, model: &ApiModel, index: usize) -> Option<Vec<String>> {
         let op = &model.operations[index];
         let key = format!("{} {}", op.method.as_str(), op.path);
         self.operations

@@ -1,0 +1,246 @@
+//! The credential plan: which credentials a client of this API takes, each tied to the
+//! security scheme it satisfies, and the environment variables it is read from. Generated
+//! builders offer exactly these; the dynamic client maps what it is given onto them.
+
+use crate::config::{Config, EnvConfig};
+use tern_model::{
+    ApiModel, BodyKind, HttpMethod, OAuthFlowKind, ParameterLocation, SecurityScheme,
+    SecuritySchemeKind,
+};
+
+/// How a client authenticates.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AuthPlan {
+    /// The credentials it takes, one per kind, in the order of the schemes they satisfy.
+    pub credentials: Vec<CredentialPlan>,
+    /// The environment variable that overrides the base URL.
+    pub base_url_env: String,
+}
+
+impl AuthPlan {
+    /// The credential of a kind, if the client takes one.
+    pub fn find(&self, pred: impl Fn(&CredentialKind) -> bool) -> Option<&CredentialPlan> {
+        self.credentials.iter().find(|c| pred(&c.kind))
+    }
+}
+
+/// One credential a client takes.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CredentialPlan {
+    /// What it is.
+    pub kind: CredentialKind,
+    /// The security scheme it satisfies: a request sends it only where its `security` names
+    /// this scheme. `None`: sent with every request.
+    pub scheme: Option<String>,
+    /// Whether a security scheme declares it (else it was found: configured in `tern.toml`,
+    /// or the API's own token endpoint).
+    pub declared: bool,
+    /// The scheme's description.
+    pub description: Option<String>,
+    /// The environment variables it is read from (one, or two for a pair).
+    pub env: Vec<String>,
+}
+
+/// The kinds of credential. Matched exhaustively by every front end: a new kind is a compile
+/// error wherever it must be offered or applied, not a silent default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// A bearer token (HTTP bearer, OpenID Connect, or OAuth 2 without a client-credentials
+    /// flow): `access_token`.
+    AccessToken,
+    /// An API key in a header, query parameter or cookie: `api_key`.
+    ApiKey {
+        /// Where it goes.
+        location: KeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// HTTP basic: `basic_auth(username, password)`.
+    Basic,
+    /// OAuth 2 client credentials, exchanged for a token at `token_url`:
+    /// `client_credentials(id, secret)`.
+    ClientCredentials {
+        /// The token endpoint: absolute, or relative to the base URL.
+        token_url: String,
+        /// Whether the token request is JSON (else a form).
+        json: bool,
+    },
+}
+
+impl CredentialKind {
+    /// The builder method that takes it.
+    pub fn method(&self) -> &'static str {
+        match self {
+            CredentialKind::AccessToken => "access_token",
+            CredentialKind::ApiKey { .. } => "api_key",
+            CredentialKind::Basic => "basic_auth",
+            CredentialKind::ClientCredentials { .. } => "client_credentials",
+        }
+    }
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// The credential a scheme asks for; `None` for schemes a client cannot satisfy with a value
+/// (mutual TLS, unknown HTTP schemes).
+fn credential_of(scheme: &SecurityScheme) -> Option<CredentialKind> {
+    Some(match &scheme.kind {
+        SecuritySchemeKind::Bearer { .. } | SecuritySchemeKind::OpenIdConnect { .. } => {
+            CredentialKind::AccessToken
+        }
+        SecuritySchemeKind::ApiKey { location, param } => CredentialKind::ApiKey {
+            location: match location {
+                ParameterLocation::Query => KeyLocation::Query,
+                ParameterLocation::Cookie => KeyLocation::Cookie,
+                _ => KeyLocation::Header,
+            },
+            name: param.clone(),
+        },
+        SecuritySchemeKind::Basic => CredentialKind::Basic,
+        SecuritySchemeKind::OAuth2 { flows } => match flows
+            .iter()
+            .find(|f| f.kind == OAuthFlowKind::ClientCredentials)
+            .and_then(|f| f.token_url.clone())
+        {
+            Some(token_url) => CredentialKind::ClientCredentials {
+                token_url,
+                json: false,
+            },
+            None => CredentialKind::AccessToken,
+        },
+        SecuritySchemeKind::Http { .. } | SecuritySchemeKind::MutualTls => return None,
+    })
+}
+
+/// The environment variable for a credential: configured, or `<PREFIX>_<WHAT>`.
+fn env_var(configured: &Option<String>, prefix: &str, what: &str) -> String {
+    configured
+        .clone()
+        .unwrap_or_else(|| format!("{prefix}_{what}"))
+}
+
+fn env_of(kind: &CredentialKind, env: &EnvConfig, prefix: &str) -> Vec<String> {
+    match kind {
+        CredentialKind::AccessToken => vec![env_var(&env.access_token, prefix, "ACCESS_TOKEN")],
+        CredentialKind::ApiKey { .. } => vec![env_var(&env.api_key, prefix, "API_KEY")],
+        CredentialKind::Basic => vec![
+            env_var(&env.username, prefix, "USERNAME"),
+            env_var(&env.password, prefix, "PASSWORD"),
+        ],
+        CredentialKind::ClientCredentials { .. } => vec![
+            env_var(&env.client_id, prefix, "CLIENT_ID"),
+            env_var(&env.client_secret, prefix, "CLIENT_SECRET"),
+        ],
+    }
+}
+
+/// The credential plan of a client named `client_name`.
+pub(crate) fn auth(model: &ApiModel, config: &Config, client_name: &str) -> AuthPlan {
+    let env = &config.env;
+    let prefix = env
+        .prefix
+        .clone()
+        .unwrap_or_else(|| heck::ToShoutySnakeCase::to_shouty_snake_case(client_name));
+    let mut credentials: Vec<CredentialPlan> = Vec::new();
+    for scheme in &model.security_schemes {
+        let Some(kind) = credential_of(scheme) else {
+            continue;
+        };
+        // One credential per builder method: the first scheme that asks for it.
+        if credentials.iter().any(|c| c.kind.method() == kind.method()) {
+            continue;
+        }
+        credentials.push(CredentialPlan {
+            env: env_of(&kind, env, &prefix),
+            kind,
+            scheme: Some(scheme.name.clone()),
+            declared: true,
+            description: scheme.description.clone(),
+        });
+    }
+    // A client-credentials flow the schemes do not declare: configured, or the API's own token
+    // endpoint. The token it fetches is sent as the API's bearer credential.
+    let token = match &config.auth.client_credentials {
+        Some(c) => Some((c.token_url.clone(), c.format.as_deref() == Some("json"))),
+        None => token_endpoint(model),
+    };
+    let declared = credentials
+        .iter()
+        .any(|c| matches!(c.kind, CredentialKind::ClientCredentials { .. }));
+    if let (Some((token_url, json)), false) = (token, declared) {
+        let kind = CredentialKind::ClientCredentials { token_url, json };
+        let scheme = model
+            .security_schemes
+            .iter()
+            .find(|s| {
+                matches!(
+                    s.kind,
+                    SecuritySchemeKind::Bearer { .. } | SecuritySchemeKind::OAuth2 { .. }
+                )
+            })
+            .map(|s| s.name.clone());
+        credentials.push(CredentialPlan {
+            env: env_of(&kind, env, &prefix),
+            kind,
+            scheme,
+            declared: false,
+            description: None,
+        });
+    }
+    AuthPlan {
+        credentials,
+        base_url_env: env_var(&env.base_url, &prefix, "BASE_URL"),
+    }
+}
+
+/// An API's own token endpoint, for a client-credentials flow its security schemes do not
+/// declare (Candid's `POST /auth/v2/token`): a POST without security whose JSON or form body
+/// requires `client_id` and `client_secret` (and no other value but a grant type, scope or
+/// audience) and whose response has an `access_token`.
+fn token_endpoint(model: &ApiModel) -> Option<(String, bool)> {
+    model.operations.iter().find_map(|op| {
+        if op.method != HttpMethod::Post || !matches!(&op.security, Some(s) if s.is_empty()) {
+            return None;
+        }
+        let body = op.request_body.as_ref()?;
+        let content = body
+            .contents
+            .iter()
+            .find(|c| matches!(c.kind, BodyKind::Json | BodyKind::Form))?;
+        let object = content.ty.as_ref()?.object(&model.types)?;
+        let requires = |name: &str| {
+            object
+                .properties
+                .iter()
+                .any(|p| p.name == name && p.required)
+        };
+        // Only the credentials (an authorization-code exchange also needs a `code`).
+        let only_credentials = object.properties.iter().filter(|p| p.required).all(|p| {
+            matches!(
+                p.name.as_str(),
+                "client_id" | "client_secret" | "grant_type" | "scope" | "audience"
+            )
+        });
+        if !(requires("client_id") && requires("client_secret") && only_credentials) {
+            return None;
+        }
+        let returns_token = op
+            .success_response()?
+            .contents
+            .iter()
+            .filter_map(|c| c.ty.as_ref()?.object(&model.types))
+            .any(|o| o.properties.iter().any(|p| p.name == "access_token"));
+        returns_token.then(|| (op.path.clone(), content.kind == BodyKind::Json))
+    })
+}

@@ -1,0 +1,83 @@
+//! Type closures: the named types a set of methods uses, and everything those types reach
+//! (properties, map values, union variants, enum bases, alias targets) — what compiling those
+//! methods alone needs.
+
+use crate::method::{BodyPlan, Method, ResponsePlan};
+use tern_model::{AdditionalProperties, ApiModel, TypeId, TypeKind, TypeRef};
+
+/// Pushes the named types `ty` mentions directly.
+fn named(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
+        TypeRef::Any
+        | TypeRef::Bool
+        | TypeRef::Integer(_)
+        | TypeRef::Number(_)
+        | TypeRef::String(_) => {}
+        _ => {}
+    }
+}
+
+/// The types a method mentions: its arguments, body, response, items and error bodies.
+fn roots(model: &ApiModel, m: &Method, out: &mut Vec<TypeId>) {
+    let op = &model.operations[m.operation];
+    for a in &m.arguments {
+        named(&op.arguments[a.index].ty, out);
+    }
+    if let BodyPlan::Whole { arg, .. } = &m.body {
+        if let Some(a) = m.arguments.get(*arg) {
+            named(&op.arguments[a.index].ty, out);
+        }
+    }
+    if let ResponsePlan::Json(Some(ty)) = &m.response {
+        named(ty, out);
+    }
+    if let Some(p) = &m.pagination {
+        named(&p.item, out);
+    }
+    for e in m.errors.iter().flat_map(|e| &e.bodies) {
+        named(&e.ty, out);
+    }
+}
+
+/// The closure of the types `methods` use, ascending by id.
+pub fn type_closure<'m>(
+    model: &ApiModel,
+    methods: impl IntoIterator<Item = &'m Method>,
+) -> Vec<TypeId> {
+    let mut seen = vec![false; model.types.len()];
+    let mut work = Vec::new();
+    for m in methods {
+        roots(model, m, &mut work);
+    }
+    while let Some(id) = work.pop() {
+        match seen.get_mut(id.0) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        match &model.type_def(id).kind {
+            TypeKind::Object(o) => {
+                for p in &o.properties {
+                    named(&p.ty, &mut work);
+                }
+                if let AdditionalProperties::Typed(t) = &o.additional {
+                    named(t, &mut work);
+                }
+            }
+            TypeKind::Enum(e) => named(&e.base, &mut work),
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    named(&v.ty, &mut work);
+                }
+            }
+            TypeKind::Alias(t) => named(t, &mut work),
+            _ => {}
+        }
+    }
+    seen.iter()
+        .enumerate()
+        .filter(|(_, s)| **s)
+        .map(|(i, _)| TypeId(i))
+        .collect()
+}

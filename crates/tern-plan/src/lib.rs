@@ -1,0 +1,172 @@
+//! # tern-plan — the SDK plan
+//!
+//! The model says what the API *is*; the plan says how a client *presents* it: the resource
+//! tree and its names, each method's argument binding (positional, a params struct's required
+//! values and optional setters), body encoding, response reading, pagination, the credentials
+//! it may send and the error bodies it declares; the credentials a client takes and where they
+//! are read from; the headers every request carries; and each resource's type closure.
+//!
+//! Built once from an [`ApiModel`] and a `tern.toml` ([`Config`]), deterministic, plain data.
+//! The code generator renders it, the dynamic client binds credentials and pagination to it,
+//! and example calls (READMEs, the Prism test) come from it: a presentation decision lives here
+//! or nowhere.
+//!
+//! **Owns:** presentation decisions — names, binding, the credential plan, pagination per
+//! method, type closures — and `tern.toml`.
+//! **Must not:** read the spec document (only the model), produce code, or do I/O.
+//!
+//! ```
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let loaded = tern_spec::load_str(r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+//!   "paths": {"/pets/{id}": {"get": {"operationId": "getPet",
+//!     "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+//!     "responses": {"200": {"description": "ok"}}}}}}"#, "t.json")?;
+//! let (model, _) = tern_model::build(&loaded.spec);
+//! let plan = tern_plan::plan(&model, &tern_plan::PlanOptions::new("Pets"));
+//! let (resource, method) = plan.methods().next().ok_or("no method")?;
+//! assert_eq!(format!("{}.{}", resource.accessor_chain(), method.name), "pets().get");
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod closure;
+mod config;
+mod method;
+mod resources;
+
+pub use auth::{AuthPlan, CredentialKind, CredentialPlan, KeyLocation};
+pub use closure::type_closure;
+pub use config::{
+    AuthConfig, ClientConfig, ClientCredentialsConfig, Config, ConfigError, EnvConfig,
+    OperationConfig, PackageConfig, PaginationConfig, PaginationTable,
+};
+pub use method::{
+    Arg, Binding, BodyEncoding, BodyPlan, ErrorBodies, ErrorBody, Method, PagePlan, ResponsePlan,
+};
+pub use resources::{Resource, STD_NAMES};
+
+use tern_model::{ApiModel, NamingScheme};
+
+/// What the plan is built from besides the model.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// The client type's name (`Finch`): the default prefix of environment variables.
+    pub client_name: String,
+    /// How endpoints become resource and method names.
+    pub naming: NamingScheme,
+    /// The API owner's `tern.toml`.
+    pub config: Config,
+}
+
+impl PlanOptions {
+    /// Options for a client named `client_name`, `rest` naming, no configuration.
+    pub fn new(client_name: &str) -> PlanOptions {
+        PlanOptions {
+            client_name: client_name.to_owned(),
+            naming: NamingScheme::Rest,
+            config: Config::default(),
+        }
+    }
+}
+
+/// How a client presents an API.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SdkPlan {
+    /// The top-level resources, each with its methods and sub-resources.
+    pub resources: Vec<Resource>,
+    /// The credentials the client takes.
+    pub auth: AuthPlan,
+    /// Headers every request carries by default (`Finch-API-Version`): from `tern.toml`, then
+    /// the required headers whose value the spec fixes alike everywhere.
+    pub default_headers: Vec<(String, String)>,
+    /// The headers of [`default_headers`](Self::default_headers) the spec fixes (a method takes
+    /// none of these as an argument).
+    pub spec_headers: Vec<(String, String)>,
+}
+
+impl SdkPlan {
+    /// Every method with its resource, depth first in resource order.
+    pub fn methods(&self) -> impl Iterator<Item = (&Resource, &Method)> {
+        self.resources
+            .iter()
+            .flat_map(Resource::walk)
+            .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
+    }
+
+    /// The method of an operation.
+    pub fn method_of(&self, operation: usize) -> Option<(&Resource, &Method)> {
+        self.methods().find(|(_, m)| m.operation == operation)
+    }
+}
+
+/// The credential plan alone (what a client that renders no resources needs).
+pub fn auth_plan(model: &ApiModel, opts: &PlanOptions) -> AuthPlan {
+    auth::auth(model, &opts.config, &opts.client_name)
+}
+
+/// Builds the plan of `model`.
+pub fn plan(model: &ApiModel, opts: &PlanOptions) -> SdkPlan {
+    let config = &opts.config;
+    let spec_headers = method::fixed_headers(model);
+    let mut default_headers: Vec<(String, String)> = spec_headers
+        .iter()
+        .filter(|(n, _)| {
+            !config
+                .client
+                .headers
+                .keys()
+                .any(|c| c.eq_ignore_ascii_case(n))
+        })
+        .cloned()
+        .collect();
+    default_headers.extend(
+        config
+            .client
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), v.clone())),
+    );
+    let resources = resources::shape(model, opts.naming, config)
+        .into_iter()
+        .map(|s| resource(model, config, s, &spec_headers))
+        .collect();
+    SdkPlan {
+        resources,
+        auth: auth::auth(model, config, &opts.client_name),
+        default_headers,
+        spec_headers,
+    }
+}
+
+fn resource(
+    model: &ApiModel,
+    config: &Config,
+    shape: resources::Shape,
+    spec_headers: &[(String, String)],
+) -> Resource {
+    let mut r = Resource::new(shape.path);
+    let mut names = method::ModuleNames::new(r.struct_name());
+    for (i, name) in shape.operations {
+        let pagination = match config.pagination_of(model, i) {
+            Some(configured) => configured,
+            None => model.operations[i].pagination.clone(),
+        };
+        r.methods.push(method::method(
+            model,
+            i,
+            name,
+            pagination.as_ref(),
+            &mut names,
+            spec_headers,
+        ));
+    }
+    r.types = type_closure(model, &r.methods);
+    r.children = shape
+        .children
+        .into_iter()
+        .map(|s| resource(model, config, s, spec_headers))
+        .collect();
+    r
+}
