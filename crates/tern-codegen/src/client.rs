@@ -294,10 +294,21 @@ pub(crate) fn client_files(
 
         #builder_item
     };
+    let blocking_tokens = blocking_client(model, &client, &builder, &blocking_accessors);
+    (client_tokens, blocking_tokens)
+}
+
+/// `blocking.rs`: the blocking client, over the async one.
+fn blocking_client(
+    model: &ApiModel,
+    client: &Ident,
+    builder: &Ident,
+    blocking_accessors: &[TokenStream],
+) -> TokenStream {
     let blocking_doc = format!(" A blocking client for {}: the same resources and methods as [`crate::{client}`], without `.await`.", if model.title.is_empty() { "the API" } else { &model.title });
     let from_env_doc =
         format!(" A client configured from the environment, as [`crate::{client}::from_env`].");
-    let blocking_tokens = quote! {
+    quote! {
         //! The blocking client (cargo feature `blocking`). Do not use it inside an async runtime.
 
         #[doc = #blocking_doc]
@@ -337,6 +348,5 @@ pub(crate) fn client_files(
                 self.build().map(#client::from)
             }
         }
-    };
-    (client_tokens, blocking_tokens)
+    }
 }

@@ -136,17 +136,7 @@ pub(crate) fn readme_and_example(
 
     // Pagination.
     if let Some(p) = &paged {
-        let pages = p.pages.clone().unwrap_or_default();
-        let _ = writeln!(r, "## Pagination\n\nList methods have a `_pages` twin returning a `Page`, whose `into_stream()` yields every item, fetching further pages as needed:\n\n```rust,no_run\n# async fn run(client: {krate}::{client}) -> Result<(), {krate}::Error> {{\nuse {krate}::runtime::StreamExt;");
-        if let Some(import) = &p.import {
-            let _ = writeln!(r, "{import}");
-        }
-        let _ = writeln!(r, "\nlet mut items = client.{pages}.await?.into_stream();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n# Ok(()) }}\n```\n");
-        let _ = writeln!(r, "Or page by page, with `has_next_page()`, `next_page_info()` and `get_next_page()`:\n\n```rust,no_run\n# async fn run(client: {krate}::{client}) -> Result<(), {krate}::Error> {{");
-        if let Some(import) = &p.import {
-            let _ = writeln!(r, "{import}");
-        }
-        let _ = writeln!(r, "let first = client.{pages}.await?;\nprintln!(\"{{}} items on the first page\", first.items().len());\nif first.has_next_page() {{\n    println!(\"next page: {{:?}}\", first.next_page_info());\n    if let Some(next) = first.get_next_page().await? {{\n        println!(\"{{}} items on the next page\", next.items().len());\n    }}\n}}\n# Ok(()) }}\n```\n");
+        pagination_section(&mut r, &krate, client, p);
     }
 
     // Errors.
@@ -162,38 +152,7 @@ pub(crate) fn readme_and_example(
     let _ = writeln!(r, "| Status | Variant |\n|---|---|\n| 400 | `BadRequest` |\n| 401 | `Authentication` |\n| 403 | `PermissionDenied` |\n| 404 | `NotFound` |\n| 409 | `Conflict` |\n| 422 | `UnprocessableEntity` |\n| 429 | `RateLimit` |\n| >= 500 | `InternalServer` |\n| other non-2xx | `Status` |\n| N/A | `Connection`, `Timeout`, `Decode`, `InvalidRequest` |\n");
 
     // Retries and timeouts.
-    let _ = writeln!(r, "## Retries\n\nConnection errors, timeouts, 408, 409, 429 and 5xx responses are retried twice by default with exponential backoff (honouring `Retry-After`). Configure it for the client, or per call with `with_options`:\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{client}, RequestOptions}};");
-    if let Some(import) = example.as_ref().and_then(|e| e.import.as_ref()) {
-        let _ = writeln!(r, "{import}");
-    }
-    let _ = writeln!(
-        r,
-        "\nlet client = {client}::builder().max_retries(0).build()?;"
-    );
-    if let Some(e) = &example {
-        let _ = writeln!(
-            r,
-            "client.with_options(RequestOptions::new().max_retries(5)).{}.await?;",
-            e.call
-        );
-    }
-    let _ = writeln!(r, "# Ok(()) }}\n```\n");
-    let _ = writeln!(r, "## Timeouts\n\nEach attempt times out after 60 seconds by default; a timed-out attempt is retried.\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nuse std::time::Duration;\nuse {krate}::{{{client}, RequestOptions}};");
-    if let Some(import) = example.as_ref().and_then(|e| e.import.as_ref()) {
-        let _ = writeln!(r, "{import}");
-    }
-    let _ = writeln!(
-        r,
-        "\nlet client = {client}::builder().timeout(Duration::from_secs(20)).build()?;"
-    );
-    if let Some(e) = &example {
-        let _ = writeln!(
-            r,
-            "client.with_options(RequestOptions::new().timeout(Duration::from_secs(5))).{}.await?;",
-            e.call
-        );
-    }
-    let _ = writeln!(r, "# Ok(()) }}\n```\n");
+    tuning_sections(&mut r, &krate, client, example.as_ref());
 
     // Default headers.
     if let Some((name, value)) = opts.config.client.headers.iter().next() {
@@ -206,13 +165,19 @@ pub(crate) fn readme_and_example(
     // Custom HTTP client.
     let _ = writeln!(r, "## Custom HTTP client and base URL\n\nEvery request, token fetches included, goes through the HTTP client you give (`runtime::transport`, the escape hatch to the reqwest client underneath):\n\n```rust,no_run\n# fn run() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{client};\nuse {krate}::runtime::transport;\n\nlet http = transport::Client::builder()\n    .local_address(std::net::IpAddr::from([0, 0, 0, 0]))\n    .build()?;\nlet client = {client}::builder()\n    .base_url(\"http://my.test.server.example.com:8083\")\n    .http_client(http)\n    .build()?;\n# Ok(()) }}\n```\n");
 
+    let e = quickstart(&krate, client, example.as_ref());
+    (r, e)
+}
+
+/// `examples/quickstart.rs`: one call with credentials from the environment.
+fn quickstart(krate: &str, client: &str, example: Option<&Snippet>) -> String {
     let mut e = String::new();
     let _ = writeln!(e, "//! Calls the API once with credentials from the environment and prints the response.\n//!\n//! `cargo run --example quickstart` (see `{client}::from_env` for the variables).\n\nuse {krate}::{client};");
-    if let Some(import) = example.as_ref().and_then(|e| e.import.as_ref()) {
+    if let Some(import) = example.and_then(|e| e.import.as_ref()) {
         let _ = writeln!(e, "{import}");
     }
     let _ = writeln!(e, "\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = {client}::from_env()?;");
-    match &example {
+    match example {
         Some(ex) => {
             let _ = writeln!(
                 e,
@@ -225,5 +190,56 @@ pub(crate) fn readme_and_example(
         }
     }
     let _ = writeln!(e, "    Ok(())\n}}");
-    (r, e)
+    e
+}
+
+/// The pagination section, for a list method anyone can call.
+fn pagination_section(r: &mut String, krate: &str, client: &str, p: &Snippet) {
+    let pages = p.pages.clone().unwrap_or_default();
+    let _ = writeln!(r, "## Pagination\n\nList methods have a `_pages` twin returning a `Page`, whose `into_stream()` yields every item, fetching further pages as needed:\n\n```rust,no_run\n# async fn run(client: {krate}::{client}) -> Result<(), {krate}::Error> {{\nuse {krate}::runtime::StreamExt;");
+    if let Some(import) = &p.import {
+        let _ = writeln!(r, "{import}");
+    }
+    let _ = writeln!(r, "\nlet mut items = client.{pages}.await?.into_stream();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n# Ok(()) }}\n```\n");
+    let _ = writeln!(r, "Or page by page, with `has_next_page()`, `next_page_info()` and `get_next_page()`:\n\n```rust,no_run\n# async fn run(client: {krate}::{client}) -> Result<(), {krate}::Error> {{");
+    if let Some(import) = &p.import {
+        let _ = writeln!(r, "{import}");
+    }
+    let _ = writeln!(r, "let first = client.{pages}.await?;\nprintln!(\"{{}} items on the first page\", first.items().len());\nif first.has_next_page() {{\n    println!(\"next page: {{:?}}\", first.next_page_info());\n    if let Some(next) = first.get_next_page().await? {{\n        println!(\"{{}} items on the next page\", next.items().len());\n    }}\n}}\n# Ok(()) }}\n```\n");
+}
+
+/// The retries and timeouts sections.
+fn tuning_sections(r: &mut String, krate: &str, client: &str, example: Option<&Snippet>) {
+    let _ = writeln!(r, "## Retries\n\nConnection errors, timeouts, 408, 409, 429 and 5xx responses are retried twice by default with exponential backoff (honouring `Retry-After`). Configure it for the client, or per call with `with_options`:\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{client}, RequestOptions}};");
+    if let Some(import) = example.and_then(|e| e.import.as_ref()) {
+        let _ = writeln!(r, "{import}");
+    }
+    let _ = writeln!(
+        r,
+        "\nlet client = {client}::builder().max_retries(0).build()?;"
+    );
+    if let Some(e) = example {
+        let _ = writeln!(
+            r,
+            "client.with_options(RequestOptions::new().max_retries(5)).{}.await?;",
+            e.call
+        );
+    }
+    let _ = writeln!(r, "# Ok(()) }}\n```\n");
+    let _ = writeln!(r, "## Timeouts\n\nEach attempt times out after 60 seconds by default; a timed-out attempt is retried.\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nuse std::time::Duration;\nuse {krate}::{{{client}, RequestOptions}};");
+    if let Some(import) = example.and_then(|e| e.import.as_ref()) {
+        let _ = writeln!(r, "{import}");
+    }
+    let _ = writeln!(
+        r,
+        "\nlet client = {client}::builder().timeout(Duration::from_secs(20)).build()?;"
+    );
+    if let Some(e) = example {
+        let _ = writeln!(
+            r,
+            "client.with_options(RequestOptions::new().timeout(Duration::from_secs(5))).{}.await?;",
+            e.call
+        );
+    }
+    let _ = writeln!(r, "# Ok(()) }}\n```\n");
 }
