@@ -34,6 +34,7 @@ mod model;
 pub mod naming;
 mod operations;
 mod pagination;
+mod security;
 mod types;
 
 pub use model::*;
@@ -59,7 +60,7 @@ pub fn build(spec: &Spec) -> (ApiModel, Vec<Diagnostic>) {
     }
     let info_text = |k: &str| info.and_then(|i| i.get(k)).and_then(Value::scalar_text);
     tb.components();
-    let security_schemes = operations::security_schemes(&mut tb);
+    let security_schemes = security::security_schemes(&mut tb);
     let mut reader = operations::OperationReader::new(&mut tb);
     let mut operations = reader.operations();
     let servers = if spec.version() == SpecVersion::Swagger2 {
@@ -106,7 +107,7 @@ pub fn build(spec: &Spec) -> (ApiModel, Vec<Diagnostic>) {
         security_schemes,
         security: root
             .get("security")
-            .map(operations::security_requirements)
+            .map(security::security_requirements)
             .unwrap_or_default(),
         extensions: types::extensions(root),
     };
