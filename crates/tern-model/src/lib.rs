@@ -9,6 +9,24 @@
 //! **Must not:** do I/O, generate code, or panic: whatever is odd becomes a [`Diagnostic`] and
 //! the model carries on with the sensible reading.
 //!
+//! ## Layout
+//!
+//! [`build`] (here) runs the passes in order: component schemas, security schemes,
+//! operations and servers, the type-graph passes, then arguments, pagination and names.
+//!
+//! - `model/`: the plain data, re-exported at the crate root — document-level data in
+//!   `mod.rs`, `operation.rs` (operations, parameters, bodies, responses, names, arguments,
+//!   pagination), `type_graph.rs` ([`TypeRef`], [`TypeDef`] and their shapes), `security.rs`.
+//! - `types/`: schemas → the graph of named types. `mod.rs` holds the builder (its entry
+//!   points, `$ref`s, the registration of named types), `key.rs` the stable id of a schema node
+//!   (its file and canonical JSON pointer), `lower.rs` the lowering of one schema (its shape,
+//!   then a structural type or a named kind), `compose.rs` objects, allOf merging, unions and
+//!   discriminators, `names.rs` type names, `graph.rs` the passes over the finished graph
+//!   (alias cycles, recursive types).
+//! - `operations/`: paths → operations (`mod.rs`), `parameters.rs`, `payloads.rs` (request
+//!   bodies and responses); `security.rs`: security schemes and requirements.
+//! - `pagination.rs`: paginated-list detection; [`naming`]: the naming rules.
+//!
 //! ```
 //! let loaded = tern_spec::load_str("api.yaml", r#"
 //! openapi: 3.0.3
