@@ -9,6 +9,24 @@
 //! **Must not:** do I/O, generate code, or panic: whatever is odd becomes a [`Diagnostic`] and
 //! the model carries on with the sensible reading.
 //!
+//! ## Layout
+//!
+//! [`build`] (here) runs the passes in order: component schemas, security schemes,
+//! operations and servers, the type-graph passes, then arguments, pagination and names.
+//!
+//! - `model/`: the plain data, re-exported at the crate root — document-level data in
+//!   `mod.rs`, `operation.rs` (operations, parameters, bodies, responses, names, arguments,
+//!   pagination), `type_graph.rs` ([`TypeRef`], [`TypeDef`] and their shapes), `security.rs`.
+//! - `types/`: schemas → the graph of named types. `mod.rs` holds the builder (its entry
+//!   points, `$ref`s, the registration of named types), `key.rs` the stable id of a schema node
+//!   (its file and canonical JSON pointer), `lower.rs` the lowering of one schema (its shape,
+//!   then a structural type or a named kind), `compose.rs` objects, allOf merging, unions and
+//!   discriminators, `names.rs` type names, `graph.rs` the passes over the finished graph
+//!   (alias cycles, recursive types).
+//! - `operations/`: paths → operations (`mod.rs`), `parameters.rs`, `payloads.rs` (request
+//!   bodies and responses); `security.rs`: security schemes and requirements.
+//! - `pagination.rs`: paginated-list detection; [`naming`]: the naming rules.
+//!
 //! ```
 //! let loaded = tern_spec::load_str("api.yaml", r#"
 //! openapi: 3.0.3
@@ -34,6 +52,7 @@ mod model;
 pub mod naming;
 mod operations;
 mod pagination;
+mod security;
 mod types;
 
 pub use model::*;
@@ -59,7 +78,7 @@ pub fn build(spec: &Spec) -> (ApiModel, Vec<Diagnostic>) {
     }
     let info_text = |k: &str| info.and_then(|i| i.get(k)).and_then(Value::scalar_text);
     tb.components();
-    let security_schemes = operations::security_schemes(&mut tb);
+    let security_schemes = security::security_schemes(&mut tb);
     let mut reader = operations::OperationReader::new(&mut tb);
     let mut operations = reader.operations();
     let servers = if spec.version() == SpecVersion::Swagger2 {
@@ -106,7 +125,7 @@ pub fn build(spec: &Spec) -> (ApiModel, Vec<Diagnostic>) {
         security_schemes,
         security: root
             .get("security")
-            .map(operations::security_requirements)
+            .map(security::security_requirements)
             .unwrap_or_default(),
         extensions: types::extensions(root),
     };
