@@ -16,16 +16,16 @@
 //! **Must not:** read the spec document (only the model), produce code, or do I/O.
 //!
 //! ```
-//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let loaded = tern_spec::load_str(r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+//! let loaded = tern_spec::load_str("t.json", r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
 //!   "paths": {"/pets/{id}": {"get": {"operationId": "getPet",
 //!     "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-//!     "responses": {"200": {"description": "ok"}}}}}}"#, "t.json")?;
+//!     "responses": {"200": {"description": "ok"}}}}}}"#)?;
 //! let (model, _) = tern_model::build(&loaded.spec);
 //! let plan = tern_plan::plan(&model, &tern_plan::PlanOptions::new("Pets"));
 //! let (resource, method) = plan.methods().next().ok_or("no method")?;
 //! assert_eq!(format!("{}.{}", resource.accessor_chain(), method.name), "pets().get");
-//! # Ok(()) }
+//! assert_eq!(method.positional().map(|a| a.field.as_str()).collect::<Vec<_>>(), ["id"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod auth;

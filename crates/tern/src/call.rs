@@ -16,8 +16,6 @@ const DECODE: u8 = 5;
 const SPEC: u8 = 1;
 
 struct Invocation {
-    /// `tern call` options found among the words (they may come after RESOURCE METHOD).
-    options: Vec<(String, Option<String>)>,
     resource: Option<String>,
     method: Option<String>,
     positional: Vec<String>,
@@ -25,43 +23,102 @@ struct Invocation {
     help: bool,
 }
 
-/// Splits the words after the fixed options: RESOURCE METHOD [POSITIONAL…] [--name value…].
+/// How a word of `tern call`'s command line is read: one of the command's own options (clap
+/// declares them, once), or a word of the spec-derived call.
+enum Word {
+    /// An option of `tern call` that takes no value (`--raw`, `-v`, `--help`).
+    Flag,
+    /// An option of `tern call` with its value in the next word.
+    Valued,
+    /// An option of `tern call` with its value attached (`--timeout=5`).
+    Attached,
+    /// Anything else: RESOURCE, METHOD, a positional value or a spec argument `--name`.
+    Call,
+}
+
+fn classify(command: &clap::Command, word: &str) -> Word {
+    let arg = if let Some(long) = word.strip_prefix("--") {
+        let (name, attached) = match long.split_once('=') {
+            Some((n, _)) => (n, true),
+            None => (long, false),
+        };
+        let found = command.get_arguments().find(|a| a.get_long() == Some(name));
+        match (found, attached) {
+            (Some(a), false) if a.get_action().takes_values() => return Word::Valued,
+            (Some(_), true) => return Word::Attached,
+            (found, _) => found,
+        }
+    } else if let Some(short) = word.strip_prefix('-').filter(|s| s.chars().count() == 1) {
+        command
+            .get_arguments()
+            .find(|a| a.get_short().map(String::from).as_deref() == Some(short))
+    } else {
+        None
+    };
+    match arg {
+        Some(a) if a.get_action().takes_values() => Word::Valued,
+        Some(_) => Word::Flag,
+        None => Word::Call,
+    }
+}
+
+/// The command line with `tern call`'s own options moved before RESOURCE METHOD, so that clap
+/// parses them wherever they were written (`tern call users get 7 --timeout 5`) and the
+/// spec-derived words stay in order behind them. Other commands pass through unchanged.
+pub(crate) fn hoist_options(argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    // `tern` has no options of its own: the subcommand is the first word.
+    let at = 1;
+    if argv.get(at).is_none_or(|w| w != "call") {
+        return argv;
+    }
+    let cli = <crate::Cli as clap::CommandFactory>::command();
+    let Some(command) = cli.find_subcommand("call") else {
+        return argv;
+    };
+    let (mut front, mut rest) = (Vec::new(), Vec::new());
+    let mut words = argv[at + 1..].iter();
+    while let Some(w) = words.next() {
+        let Some(text) = w.to_str() else {
+            rest.push(w.clone());
+            continue;
+        };
+        match classify(command, text) {
+            Word::Flag | Word::Attached => front.push(w.clone()),
+            Word::Valued => {
+                front.push(w.clone());
+                front.extend(words.next().cloned());
+            }
+            // A spec argument's value is the next word, whatever it looks like.
+            Word::Call if text.starts_with("--") && !text.contains('=') => {
+                rest.push(w.clone());
+                rest.extend(words.next().cloned());
+            }
+            Word::Call => rest.push(w.clone()),
+        }
+    }
+    let mut out = argv[..=at].to_vec();
+    out.extend(front);
+    if !rest.is_empty() {
+        // Everything after this is a word of the call, even if it looks like an option.
+        out.push("--".into());
+        out.extend(rest);
+    }
+    out
+}
+
+/// Splits the spec-derived words: RESOURCE METHOD [POSITIONAL…] [--name value…].
 fn parse_words(words: &[String], help: bool) -> Result<Invocation, String> {
     let mut inv = Invocation {
-        options: Vec::new(),
         resource: None,
         method: None,
         positional: Vec::new(),
         named: Vec::new(),
         help,
     };
-    const VALUED: &[&str] = &[
-        "spec",
-        "base-url",
-        "api-key",
-        "bearer-token",
-        "basic",
-        "header",
-        "body",
-        "output",
-        "retry",
-        "max-retries",
-        "timeout",
-        "connect-timeout",
-        "deadline",
-        "max-body",
-    ];
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
-        if w == "--help" || w == "-h" {
-            inv.help = true;
-        } else if w == "-v" {
-            inv.options.push(("verbose".into(), None));
-        } else if ["--all-pages", "--raw", "--verbose", "--dry-run"].contains(&w.as_str()) {
-            inv.options
-                .push((w.trim_start_matches('-').to_owned(), None));
-        } else if let Some(flag) = w.strip_prefix("--") {
+        if let Some(flag) = w.strip_prefix("--") {
             let (name, value) = match flag.split_once('=') {
                 Some((n, v)) => (n.to_owned(), v.to_owned()),
                 None => {
@@ -72,11 +129,7 @@ fn parse_words(words: &[String], help: bool) -> Result<Invocation, String> {
                     (flag.to_owned(), v.clone())
                 }
             };
-            if VALUED.contains(&name.as_str()) {
-                inv.options.push((name, Some(value)));
-            } else {
-                inv.named.push((name.replace('-', "_"), value));
-            }
+            inv.named.push((name.replace('-', "_"), value));
         } else if inv.resource.is_none() {
             inv.resource = Some(w.clone());
         } else if inv.method.is_none() {
@@ -210,59 +263,7 @@ pub(crate) fn run(args: &CallArgs) -> ExitCode {
             return ExitCode::from(SPEC);
         }
     };
-    let mut args = args.clone();
-    for (name, value) in &inv.options {
-        let value = value.clone().unwrap_or_default();
-        match name.as_str() {
-            "spec" => args.conn.spec = Some(value),
-            "base-url" => args.conn.base_url = Some(value),
-            "api-key" => args.conn.api_key = Some(value),
-            "bearer-token" => args.conn.bearer_token = Some(value),
-            "basic" => args.conn.basic = Some(value),
-            "header" => args.conn.header.push(value),
-            "body" => args.body = Some(value),
-            "all-pages" => args.all_pages = true,
-            "raw" => args.raw = true,
-            "verbose" => args.verbose = true,
-            "dry-run" => args.dry_run = true,
-            "max-retries" => match value.parse() {
-                Ok(n) => args.conn.max_retries = Some(n),
-                Err(_) => return usage(format!("`--max-retries {value}`: expected a count")),
-            },
-            "timeout" | "connect-timeout" | "deadline" => {
-                let secs = match crate::connect::seconds(&value) {
-                    Ok(d) => d,
-                    Err(e) => return usage(format!("`--{name}`: {e}")),
-                };
-                match name.as_str() {
-                    "timeout" => args.conn.timeout = Some(secs),
-                    "connect-timeout" => args.conn.connect_timeout = Some(secs),
-                    _ => args.conn.deadline = Some(secs),
-                }
-            }
-            "max-body" => match crate::connect::size(&value) {
-                Ok(n) => args.conn.max_body = n,
-                Err(e) => return usage(format!("`--max-body`: {e}")),
-            },
-            "output" => match value.as_str() {
-                "json" => args.output = crate::Output::Json,
-                "yaml" => args.output = crate::Output::Yaml,
-                other => return usage(format!("`--output {other}`: expected json or yaml")),
-            },
-            "retry" => match value.as_str() {
-                "default" => args.conn.retry = crate::Retry::Default,
-                "patient" | "civis" => args.conn.retry = crate::Retry::Patient,
-                "none" => args.conn.retry = crate::Retry::None,
-                other => {
-                    return usage(format!(
-                        "`--retry {other}`: expected default, patient or none"
-                    ))
-                }
-            },
-            _ => {}
-        }
-    }
-    rt.block_on(call(&args, inv))
+    rt.block_on(call(args, inv))
 }
 
 async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
@@ -419,5 +420,37 @@ fn failure(e: &DynamicError) -> ExitCode {
             ExitCode::from(HTTP)
         }
         other => usage(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hoist_options;
+
+    fn hoisted(line: &str) -> String {
+        let argv = line.split(' ').map(std::ffi::OsString::from).collect();
+        let out: Vec<String> = hoist_options(argv)
+            .into_iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        out.join(" ")
+    }
+
+    /// `tern call`'s own options (declared once, by clap) are found wherever they are written;
+    /// spec arguments and their values stay with the call, in order.
+    #[test]
+    fn options_after_the_call_are_hoisted_for_clap() {
+        assert_eq!(
+            hoisted("tern call --spec s.yaml users get 7 --timeout 5 --name x --raw --retry=none -v --body {} --max_body 1"),
+            "tern call --spec s.yaml --timeout 5 --raw --retry=none -v --body {} -- users get 7 --name x --max_body 1"
+        );
+        // A spec argument's value is taken as it is, even when it looks like an option.
+        assert_eq!(
+            hoisted("tern call users search --q --raw"),
+            "tern call -- users search --q --raw"
+        );
+        assert_eq!(hoisted("tern call --help"), "tern call --help");
+        // Other commands are left alone.
+        assert_eq!(hoisted("tern inspect call"), "tern inspect call");
     }
 }

@@ -257,7 +257,7 @@ fn load_spec(spec: &str) -> Result<tern_spec::Loaded, ()> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(call::hoist_options(std::env::args_os().collect()));
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Call(args) => call::run(&args),
