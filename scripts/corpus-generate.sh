@@ -8,7 +8,8 @@
 #   scripts/corpus-generate.sh petstore oxide/  # documents whose path contains either
 #
 # Crates depend on this checkout's tern-runtime by path (built once for all); with
-# TERN_CORPUS_RUNTIME=carried each carries its runtime, as `tern generate` does by default.
+# TERN_CORPUS_RUNTIME=carried each carries its runtime, as `tern generate` does by default;
+# with TERN_CORPUS_NO_DEFAULT=1 each is also checked with `--no-default-features` (no resource).
 # Exits non-zero unless every document generates and checks with 0 errors and 0 warnings.
 #
 # Generated crates land in target/corpus-sdks/, their build output in target/corpus-check/.
@@ -63,8 +64,11 @@ while IFS= read -r spec; do
   if [ "$gen" = ok ]; then
     cp Cargo.lock "$dir/"
     t2=$(now)
-    if (cd "$dir" && cargo check --quiet --all-targets --all-features --message-format short) \
-        >"$dir.check.log" 2>&1; then
+    # TERN_CORPUS_NO_DEFAULT=1 also checks each crate with no resource feature on.
+    if (cd "$dir" && cargo check --quiet --all-targets --all-features --message-format short \
+        && if [ "${TERN_CORPUS_NO_DEFAULT:-0}" = 1 ]; then
+             cargo check --quiet --all-targets --no-default-features --message-format short
+           fi) >"$dir.check.log" 2>&1; then
       check=ok; checked=$((checked + 1))
     else
       check=FAIL

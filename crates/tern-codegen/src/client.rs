@@ -203,7 +203,8 @@ pub(crate) fn client_files(
     let sdk = &opts.crate_name;
     let mut accessors = Vec::new();
     let mut blocking_accessors = Vec::new();
-    for node in &plan.resources {
+    for (i, node) in plan.resources.iter().enumerate() {
+        let cfg = crate::cfg_features(plan, &crate::resource_feature(plan, i));
         let (module, accessor, name) = (
             ident(&node.module()),
             ident(&node.accessor()),
@@ -212,12 +213,14 @@ pub(crate) fn client_files(
         let doc = format!(" The `{}` resource.", node.dotted());
         accessors.push(quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> crate::resources::#module::#name<'_> {
                 crate::resources::#module::#name::new(&self.inner)
             }
         });
         blocking_accessors.push(quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> crate::resources::#module::blocking::#name<'_> {
                 crate::resources::#module::blocking::#name::new(&self.inner)
             }

@@ -94,6 +94,23 @@ impl Options {
         let mut p = tern_plan::PlanOptions::new(&self.client_name);
         p.naming = self.naming;
         p.config = self.config.clone();
+        // A feature may not share a name with a dependency or another feature of the crate.
+        p.reserved_features = [
+            "serde",
+            "serde_json",
+            "chrono",
+            "uuid",
+            "tern-runtime",
+            "source",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(
+            runtime::needs()
+                .into_iter()
+                .flat_map(|n| n.dependencies.into_keys().chain(n.features.into_keys())),
+        )
+        .collect();
         p
     }
 
@@ -127,6 +144,30 @@ pub struct GeneratedFile {
     pub path: String,
     /// Its contents.
     pub contents: String,
+}
+
+/// `#[cfg(any(feature = "…", …))]` for items that the given features (indexes into
+/// [`tern_plan::SdkPlan::features`]) compile; nothing for an empty list.
+pub(crate) fn cfg_features(plan: &tern_plan::SdkPlan, features: &[usize]) -> TokenStream {
+    let names: Vec<&str> = features
+        .iter()
+        .filter_map(|&f| plan.features.get(f))
+        .map(|f| f.name.as_str())
+        .collect();
+    match names.as_slice() {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// The feature that compiles a top-level resource (an index into `plan.resources`).
+pub(crate) fn resource_feature(plan: &tern_plan::SdkPlan, root: usize) -> Vec<usize> {
+    plan.features
+        .iter()
+        .position(|f| f.resources.contains(&root))
+        .into_iter()
+        .collect()
 }
 
 /// An identifier for a type from any text.
@@ -290,13 +331,29 @@ fn spaced(code: &str) -> String {
 
 /// `Cargo.toml`; `files` are the rendered sources, which decide the optional dependencies
 /// (`chrono` for dates, `uuid`).
-fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> String {
+fn cargo_toml(
+    model: &ApiModel,
+    opts: &Options,
+    plan: &tern_plan::SdkPlan,
+    example_feature: Option<&str>,
+    files: &[GeneratedFile],
+) -> String {
     let quoted = |items: &[String]| {
         let list: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
         format!("[{}]", list.join(", "))
     };
     let (dependencies, features, problem) = dependencies(opts, files);
     let mut feature_lines = String::new();
+    if !plan.features.is_empty() {
+        let names: Vec<String> = plan.features.iter().map(|f| f.name.clone()).collect();
+        feature_lines.push_str(&format!(
+            "# Every resource. With `default-features = false`, name the resources you use: each\n# feature compiles one resource's methods and the types they reach.\ndefault = {}\n",
+            quoted(&names)
+        ));
+        for f in &plan.features {
+            feature_lines.push_str(&format!("{} = []\n", f.name));
+        }
+    }
     for (name, enables) in &features {
         if name == "blocking" {
             feature_lines.push_str(&format!(
@@ -314,6 +371,14 @@ fn cargo_toml(model: &ApiModel, opts: &Options, files: &[GeneratedFile]) -> Stri
         meta = package_metadata(model, &opts.config.package, &quoted),
         deps = dependencies.join("\n"),
     );
+    if !plan.features.is_empty() {
+        out.push_str("\n[package.metadata.docs.rs]\n# Every resource's items, documented.\nall-features = true\n");
+    }
+    if let Some(feature) = example_feature {
+        out.push_str(&format!(
+            "\n[[example]]\nname = \"quickstart\"\nrequired-features = [{feature:?}]\n"
+        ));
+    }
     if let Some(e) = problem {
         out.push_str(&format!(
             "\n# tern-codegen could not carry the runtime: {e}\n"
@@ -560,18 +625,15 @@ enum Rendered {
 /// Renders the types (in chunks) and the resources on every core. Token streams are not
 /// `Send`, so each job builds its own tokens and hands back text; results are put back in
 /// job order, so the output does not depend on scheduling.
-fn render_in_parallel(
-    model: &ApiModel,
-    roots: &[tern_plan::Resource],
-    headers: &[(String, String)],
-) -> (Vec<GeneratedFile>, String) {
+fn render_in_parallel(model: &ApiModel, plan: &tern_plan::SdkPlan) -> (Vec<GeneratedFile>, String) {
+    let (roots, headers) = (&plan.resources, &plan.spec_headers);
     let mut jobs: Vec<Job> = (0..model.types.len())
         .step_by(types::CHUNK)
         .map(|start| Job::Types(start, (start + types::CHUNK).min(model.types.len())))
         .collect();
     jobs.extend((0..roots.len()).map(Job::Resource));
     let run = |job: &Job| match job {
-        Job::Types(start, end) => Rendered::Types(types::render_chunk(model, *start..*end)),
+        Job::Types(start, end) => Rendered::Types(types::render_chunk(model, plan, *start..*end)),
         Job::Resource(i) => Rendered::Resource(resources::root_files(model, &roots[*i], headers)),
     };
     let workers = std::thread::available_parallelism()
@@ -667,9 +729,9 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
             path: "src/blocking.rs".into(),
             contents: render(blocking_tokens),
         },
-        resources::mod_rs(&plan.resources),
+        resources::mod_rs(&plan),
     ];
-    let (files, types) = render_in_parallel(model, &plan.resources, &plan.spec_headers);
+    let (files, types) = render_in_parallel(model, &plan);
     out.extend(files);
     if opts.runtime == RuntimeDependency::Embedded {
         out.extend(runtime::files(&opts.crate_ident()));
@@ -678,7 +740,8 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         path: "src/types.rs".into(),
         contents: types,
     });
-    let (readme, example) = readme::readme_and_example(model, opts, &plan, &calls(&plan));
+    let (readme, example, example_op) =
+        readme::readme_and_example(model, opts, &plan, &calls(&plan));
     out.push(GeneratedFile {
         path: "README.md".into(),
         contents: readme,
@@ -687,7 +750,18 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         path: "examples/quickstart.rs".into(),
         contents: example,
     });
-    let manifest = cargo_toml(model, opts, &out);
+    // The quickstart needs the feature of the resource it calls.
+    let example_feature = example_op
+        .and_then(|op| plan.method_of(op))
+        .and_then(|(r, _)| {
+            plan.resources
+                .iter()
+                .position(|root| root.path.first() == r.path.first())
+        })
+        .and_then(|root| resource_feature(&plan, root).first().copied())
+        .and_then(|f| plan.features.get(f))
+        .map(|f| f.name.clone());
+    let manifest = cargo_toml(model, opts, &plan, example_feature.as_deref(), &out);
     out.push(GeneratedFile {
         path: "Cargo.toml".into(),
         contents: manifest,

@@ -56,7 +56,7 @@ pub(crate) fn readme_and_example(
     opts: &Options,
     plan: &tern_plan::SdkPlan,
     calls: &[MethodCall],
-) -> (String, String) {
+) -> (String, String, Option<usize>) {
     let krate = opts.crate_ident();
     let client = &crate::type_ident(&opts.client_name).to_string();
     let title = if model.title.is_empty() {
@@ -67,12 +67,12 @@ pub(crate) fn readme_and_example(
     // A call anyone can make: no positional arguments, nothing required; GET preferred.
     let simple = |c: &&MethodCall| c.positional.is_empty() && c.required.is_empty();
     let get = |c: &&MethodCall| model.operations[c.operation].method == tern_model::HttpMethod::Get;
-    let example = calls
+    let chosen = calls
         .iter()
         .filter(simple)
         .find(get)
-        .or_else(|| calls.iter().find(simple))
-        .map(|c| snippet(&krate, c));
+        .or_else(|| calls.iter().find(simple));
+    let example = chosen.map(|c| snippet(&krate, c));
     let paged = calls
         .iter()
         .filter(|c| c.paginated)
@@ -92,6 +92,8 @@ pub(crate) fn readme_and_example(
         crate::RuntimeDependency::Embedded => format!("the HTTP engine under the client travels inside the crate as `{krate}::runtime`, and every other dependency comes from crates.io."),
         _ => format!("the HTTP engine under the client is the `tern-runtime` crate, re-exported as `{krate}::runtime`."),
     });
+
+    features_section(&mut r, opts, plan);
 
     // Usage.
     let _ = writeln!(r, "## Usage\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nuse {krate}::{client};");
@@ -166,7 +168,7 @@ pub(crate) fn readme_and_example(
     let _ = writeln!(r, "## Custom HTTP client and base URL\n\nEvery request, token fetches included, goes through the HTTP client you give (`runtime::transport`, the escape hatch to the reqwest client underneath):\n\n```rust,no_run\n# fn run() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{client};\nuse {krate}::runtime::transport;\n\nlet http = transport::Client::builder()\n    .local_address(std::net::IpAddr::from([0, 0, 0, 0]))\n    .build()?;\nlet client = {client}::builder()\n    .base_url(\"http://my.test.server.example.com:8083\")\n    .http_client(http)\n    .build()?;\n# Ok(()) }}\n```\n");
 
     let e = quickstart(&krate, client, example.as_ref());
-    (r, e)
+    (r, e, chosen.map(|c| c.operation))
 }
 
 /// `examples/quickstart.rs`: one call with credentials from the environment.
@@ -242,4 +244,21 @@ fn tuning_sections(r: &mut String, krate: &str, client: &str, example: Option<&S
         );
     }
     let _ = writeln!(r, "# Ok(()) }}\n```\n");
+}
+
+/// How to compile only the resources one uses.
+fn features_section(r: &mut String, opts: &Options, plan: &tern_plan::SdkPlan) {
+    let (name, version) = (&opts.crate_name, &opts.version);
+    let Some(first) = plan.features.first() else {
+        return;
+    };
+    let names: Vec<String> = plan
+        .features
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    let _ = writeln!(r, "### Compiling only what you use\n\nEach top-level resource is a cargo feature that compiles its methods and exactly the types they use (`other-types` compiles the types no method uses, such as webhook payloads); all are on by default. To build only some:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"{}\"] }}\n```\n\nFeatures: {}.\n", first.name, names.join(", "));
+    if plan.features.iter().any(|f| f.resources.len() > 1) {
+        let _ = writeln!(r, "crates.io allows 300 features per crate, so the resources past the first {} share the feature `more-resources`.\n", tern_plan::MAX_FEATURES - 1);
+    }
 }

@@ -4,18 +4,23 @@
 
 use crate::operation::operation;
 use crate::{ident, GeneratedFile};
-use proc_macro2::Ident;
 use quote::quote;
 use tern_model::ApiModel;
 use tern_plan::Resource;
 
 /// `resources/mod.rs`.
-pub(crate) fn mod_rs(roots: &[Resource]) -> GeneratedFile {
-    let modules: Vec<Ident> = roots.iter().map(|r| ident(&r.module())).collect();
+pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan) -> GeneratedFile {
+    let modules = plan.resources.iter().enumerate().map(|(i, r)| {
+        let (module, cfg) = (
+            ident(&r.module()),
+            crate::cfg_features(plan, &crate::resource_feature(plan, i)),
+        );
+        quote!(#cfg pub mod #module;)
+    });
     let mod_rs = quote! {
-        //! The API's resources, one module each; reach them from the client
-        //! (`client.<resource>()`).
-        #(pub mod #modules;)*
+        //! The API's resources, one module each (and one cargo feature each); reach them from
+        //! the client (`client.<resource>()`).
+        #(#modules)*
     };
     GeneratedFile {
         path: "src/resources/mod.rs".into(),

@@ -477,12 +477,35 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Pat
 pub(crate) const CHUNK: usize = 150;
 
 /// The rendered items of `model.types[range]`.
-pub(crate) fn render_chunk(model: &ApiModel, range: std::ops::Range<usize>) -> String {
+pub(crate) fn render_chunk(
+    model: &ApiModel,
+    plan: &tern_plan::SdkPlan,
+    range: std::ops::Range<usize>,
+) -> String {
     let paths = Paths::for_types(model);
-    let items = model.types[range]
-        .iter()
-        .map(|def| item(model, def, &paths));
+    let items = model.types[range].iter().map(|def| {
+        let users = plan
+            .type_features
+            .get(def.id.0)
+            .map_or(&[][..], Vec::as_slice);
+        gated(item(model, def, &paths), &crate::cfg_features(plan, users))
+    });
     crate::render(quote!(#(#items)*))
+}
+
+/// Every item of `tokens` under `cfg` (a type's struct and its impls compile together).
+fn gated(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return tokens;
+    }
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => {
+            let items = file.items;
+            quote!(#(#cfg #items)*)
+        }
+        // Unreachable for tokens this module builds; ungated is still correct, only larger.
+        Err(_) => tokens,
+    }
 }
 
 /// `types.rs` from its rendered chunks: the module docs, the imports the items use, the items.
@@ -501,13 +524,15 @@ pub(crate) fn assemble(model: &ApiModel, chunks: &[String]) -> String {
     }
     let mut out = String::from("//! The API's data types.\n\n");
     let mut uses = Vec::new();
+    // Types are compiled by the features that use them, so an import may go unused.
+    let allow = "#[allow(unused_imports)]\n";
     match serde_names.as_slice() {
         [] => {}
-        [one] => uses.push(format!("use serde::{one};")),
-        many => uses.push(format!("use serde::{{{}}};", many.join(", "))),
+        [one] => uses.push(format!("{allow}use serde::{one};")),
+        many => uses.push(format!("{allow}use serde::{{{}}};", many.join(", "))),
     }
     if !paths.shadowed.contains("BTreeMap") && used("BTreeMap<") {
-        uses.push("use std::collections::BTreeMap;".to_owned());
+        uses.push(format!("{allow}use std::collections::BTreeMap;"));
     }
     if !uses.is_empty() {
         out.push_str(&uses.join("\n"));

@@ -46,11 +46,17 @@ pub fn type_closure<'m>(
     model: &ApiModel,
     methods: impl IntoIterator<Item = &'m Method>,
 ) -> Vec<TypeId> {
-    let mut seen = vec![false; model.types.len()];
     let mut work = Vec::new();
     for m in methods {
         roots(model, m, &mut work);
     }
+    reach(model, work)
+}
+
+/// The named types `roots` are and everything they reach, ascending by id.
+pub fn reach(model: &ApiModel, roots: Vec<TypeId>) -> Vec<TypeId> {
+    let mut seen = vec![false; model.types.len()];
+    let mut work = roots;
     while let Some(id) = work.pop() {
         match seen.get_mut(id.0) {
             Some(s) if !*s => *s = true,

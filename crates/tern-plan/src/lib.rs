@@ -31,6 +31,7 @@
 mod auth;
 mod closure;
 mod config;
+mod features;
 mod method;
 mod resources;
 
@@ -40,6 +41,7 @@ pub use config::{
     AuthConfig, ClientConfig, ClientCredentialsConfig, Config, ConfigError, EnvConfig,
     OperationConfig, PackageConfig, PaginationConfig, PaginationTable,
 };
+pub use features::{features, MAX_FEATURES};
 pub use method::{
     Arg, Binding, BodyEncoding, BodyPlan, ErrorBodies, ErrorBody, Method, PagePlan, ResponsePlan,
 };
@@ -57,6 +59,9 @@ pub struct PlanOptions {
     pub naming: NamingScheme,
     /// The API owner's `tern.toml`.
     pub config: Config,
+    /// Names a resource's cargo feature may not take (the crate's other features and its
+    /// dependencies); `default` and `blocking` always are.
+    pub reserved_features: Vec<String>,
 }
 
 impl PlanOptions {
@@ -66,6 +71,7 @@ impl PlanOptions {
             client_name: client_name.to_owned(),
             naming: NamingScheme::Rest,
             config: Config::default(),
+            reserved_features: Vec::new(),
         }
     }
 }
@@ -84,6 +90,21 @@ pub struct SdkPlan {
     /// The headers of [`default_headers`](Self::default_headers) the spec fixes (a method takes
     /// none of these as an argument).
     pub spec_headers: Vec<(String, String)>,
+    /// The crate's cargo features, one per top-level resource (see [`features`]).
+    pub features: Vec<Feature>,
+    /// For each named type (by [`TypeId`](tern_model::TypeId) index), the features that
+    /// compile it, ascending.
+    pub type_features: Vec<Vec<usize>>,
+}
+
+/// A cargo feature of a generated crate: the resources it compiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Feature {
+    /// Its name (the resource's module name, unless that is reserved).
+    pub name: String,
+    /// Indexes into [`SdkPlan::resources`] (none for `other-types`, the types no method uses).
+    pub resources: Vec<usize>,
 }
 
 impl SdkPlan {
@@ -128,12 +149,15 @@ pub fn plan(model: &ApiModel, opts: &PlanOptions) -> SdkPlan {
             .iter()
             .map(|(n, v)| (n.clone(), v.clone())),
     );
-    let resources = resources::shape(model, opts.naming, config)
+    let resources: Vec<Resource> = resources::shape(model, opts.naming, config)
         .into_iter()
         .map(|s| resource(model, config, s, &spec_headers))
         .collect();
+    let (features, type_features) = features(model, &resources, &opts.reserved_features);
     SdkPlan {
         resources,
+        features,
+        type_features,
         auth: auth::auth(model, config, &opts.client_name),
         default_headers,
         spec_headers,
