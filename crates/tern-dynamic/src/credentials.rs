@@ -27,8 +27,17 @@ fn is_token(k: &CredentialKind) -> bool {
     }
 }
 
-/// Adds the given credentials to `b`, as the plan says to send them.
-pub(crate) fn apply(mut b: ClientBuilder, c: &Credentials, auth: &AuthPlan) -> ClientBuilder {
+/// Adds the given credentials to `b`, as the plan says to send them (`auth` is `None` for the
+/// client that fetches the spec itself, which knows no plan yet). Client credentials for an API
+/// that has no client-credentials flow are an error, not dropped.
+pub(crate) fn apply(
+    mut b: ClientBuilder,
+    c: &Credentials,
+    auth: Option<&AuthPlan>,
+) -> Result<ClientBuilder, tern_runtime::Error> {
+    let known = auth.is_some();
+    let empty = AuthPlan::default();
+    let auth = auth.unwrap_or(&empty);
     if let Some(key) = &c.api_key {
         b = match auth.credentials.iter().find_map(|p| match &p.kind {
             CredentialKind::ApiKey { location, name } => Some((location, name, &p.scheme)),
@@ -79,7 +88,12 @@ pub(crate) fn apply(mut b: ClientBuilder, c: &Credentials, auth: &AuthPlan) -> C
                 settings = settings.under_base_url();
             }
             b = tag(b.oauth2_client_credentials(settings), scheme.as_ref());
+        } else if known {
+            return Err(tern_runtime::Error::Credentials {
+                message: "a client id and secret were given, but the API description declares no client-credentials flow (no OAuth 2 scheme with a token URL, no token endpoint): give a bearer token instead".into(),
+                source: None,
+            });
         }
     }
-    b
+    Ok(b)
 }

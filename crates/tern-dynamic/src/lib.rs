@@ -357,10 +357,8 @@ impl DynamicClientBuilder {
         for (n, v) in &self.headers {
             b = b.default_header(n.clone(), v.clone());
         }
-        let auth = model
-            .map(|m| tern_plan::auth_plan(m, &tern_plan::PlanOptions::new("tern")))
-            .unwrap_or_default();
-        Ok(credentials::apply(b, &self.credentials, &auth).build()?)
+        let auth = model.map(|m| tern_plan::auth_plan(m, &tern_plan::PlanOptions::new("tern")));
+        Ok(credentials::apply(b, &self.credentials, auth.as_ref())?.build()?)
     }
 
     /// Loads (or takes from the cache) the spec and builds the client.
@@ -816,6 +814,17 @@ impl<'c> MethodRef<'c> {
         self.paginate_prepared(self.prepare(args)?).await
     }
 
+    /// As [`MethodRef::paginate`], fetching at most `max_pages` pages (the listing ends there,
+    /// without an error).
+    pub async fn paginate_pages(
+        &self,
+        args: Args,
+        max_pages: u64,
+    ) -> Result<impl Stream<Item = Result<Json, DynamicError>> + Send + Unpin + 'static, DynamicError>
+    {
+        self.pages(self.prepare(args)?, Some(max_pages)).await
+    }
+
     /// As [`MethodRef::paginate`], for a request made by [`MethodRef::prepare`] and adjusted
     /// by the caller (a header added, say).
     pub async fn paginate_prepared(
@@ -823,14 +832,26 @@ impl<'c> MethodRef<'c> {
         request: tern_runtime::Request,
     ) -> Result<impl Stream<Item = Result<Json, DynamicError>> + Send + Unpin + 'static, DynamicError>
     {
+        self.pages(request, None).await
+    }
+
+    async fn pages(
+        &self,
+        request: tern_runtime::Request,
+        max_pages: Option<u64>,
+    ) -> Result<impl Stream<Item = Result<Json, DynamicError>> + Send + Unpin + 'static, DynamicError>
+    {
         let paginator = self
             .paginator()
             .unwrap_or(Paginator::Link { items: Vec::new() });
-        let page = self
+        let mut page = self
             .client
             .runtime
             .get_page::<Json>(request, paginator)
             .await?;
+        if let Some(max) = max_pages {
+            page = page.max_pages(max);
+        }
         Ok(page.into_stream().map(|r| r.map_err(DynamicError::from)))
     }
 }

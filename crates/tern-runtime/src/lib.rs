@@ -115,7 +115,7 @@ pub mod transport {
 pub use response::{RawResponse, Response, StreamResponse};
 pub use retry::{
     server_wait, DefaultRetry, NoRetry, Outcome, PatientRetry, RetryBudget, RetryContext,
-    RetryDecision, RetryPolicy, Sleeper, TokioSleeper,
+    RetryDecision, RetryPolicy, Sleeper, TokioSleeper, MAX_RETRY_WAIT,
 };
 pub use sse::Event;
 

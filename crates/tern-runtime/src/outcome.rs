@@ -203,6 +203,9 @@ impl Client {
         let RetryDecision::RetryAfter(wait) = self.shared.retry.decide(&ctx) else {
             return Next::Fail(error);
         };
+        // Whatever a policy (a custom one, say) asks for, a retry waits at most this long: a
+        // longer wait is a hang, not a retry.
+        let wait = wait.min(crate::retry::MAX_RETRY_WAIT);
         if state
             .deadline
             .is_some_and(|at| Instant::now().checked_add(wait).is_none_or(|end| end >= at))

@@ -169,6 +169,10 @@ impl RetryPolicy for DefaultRetry {
     }
 }
 
+/// The longest wait before a retry, whatever the [`RetryPolicy`] decides (15 minutes): a
+/// policy's `Duration::MAX` cannot turn a call into a hang.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(15 * 60);
+
 /// A patient policy for APIs that shed load: GET/PUT/DELETE/HEAD/OPTIONS retried on 429, 502,
 /// 503, 504; POST only on 429 and 503 (the request was not processed); PATCH never; full-jitter
 /// exponential wait capped at 60 s; at most 10 attempts or 600 s; `Retry-After` honoured.

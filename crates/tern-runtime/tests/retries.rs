@@ -272,3 +272,30 @@ async fn civis_preset_over_http() {
     );
     assert!(sleeper.waits().iter().all(|w| *w < Duration::from_secs(60)));
 }
+
+/// A custom policy's absurd wait is capped, not slept (or overflowed) through.
+#[tokio::test]
+async fn a_policys_wait_is_capped() {
+    #[derive(Debug)]
+    struct Forever;
+    impl tern_runtime::RetryPolicy for Forever {
+        fn decide(&self, ctx: &tern_runtime::RetryContext<'_>) -> tern_runtime::RetryDecision {
+            if ctx.attempt < 2 {
+                tern_runtime::RetryDecision::RetryAfter(Duration::MAX)
+            } else {
+                tern_runtime::RetryDecision::Stop
+            }
+        }
+    }
+    let server = MockServer::start().await;
+    Mock::given(path("/busy"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let (builder, sleeper) = support::builder(&server.uri());
+    let client = builder.retry_policy(Forever).build().unwrap();
+    let err = client.execute(Request::get("/busy")).await.unwrap_err();
+    assert!(matches!(err, Error::InternalServer(_)), "{err}");
+    assert_eq!(sleeper.waits(), [tern_runtime::MAX_RETRY_WAIT]);
+    assert_eq!(count(&server).await, 2);
+}

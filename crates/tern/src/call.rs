@@ -341,7 +341,17 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         Err(e) => return usage(e),
     };
     if args.all_pages {
-        let mut items = match method.paginate(call_args).await {
+        let listing = match args.max_pages {
+            Some(max) => method
+                .paginate_pages(call_args, max)
+                .await
+                .map(futures_util::StreamExt::boxed),
+            None => method
+                .paginate(call_args)
+                .await
+                .map(futures_util::StreamExt::boxed),
+        };
+        let mut items = match listing {
             Ok(s) => s,
             Err(e) => return failure(&e),
         };

@@ -100,6 +100,9 @@ struct CallArgs {
     /// Stream every item of a paginated list as JSON lines.
     #[arg(long)]
     all_pages: bool,
+    /// With --all-pages: fetch at most N pages (the listing ends there).
+    #[arg(long, value_name = "N", requires = "all_pages")]
+    max_pages: Option<u64>,
     /// Print the response body as received, undecoded.
     #[arg(long)]
     raw: bool,

@@ -82,6 +82,16 @@ fn serve(mut stream: TcpStream) {
             let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
             let _ = write!(stream, "{}{body}", head(body.len()));
         }
+        p if p.starts_with("/endless") => {
+            // Every page is full and another always follows.
+            let page = p
+                .split("page=")
+                .nth(1)
+                .and_then(|v| v.split('&').next())
+                .unwrap_or("1");
+            let body = format!("[{{\"page\": {page}}}]");
+            let _ = write!(stream, "{}{body}", head(body.len()));
+        }
         _ => {
             let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
         }
@@ -256,5 +266,27 @@ fn verbose_shows_what_is_sent_and_never_a_credential() {
         TRUNCATED_HITS.load(Ordering::SeqCst),
         before,
         "nothing sent"
+    );
+}
+
+/// A listing that never ends stops at the page cap the user sets.
+#[test]
+fn an_endless_listing_stops_at_max_pages() {
+    let base = server();
+    let (code, out, err, _) = tern(&[
+        "--base-url",
+        &base,
+        "endless",
+        "list",
+        "--all-pages",
+        "--max-pages",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let pages: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        pages,
+        [r#"{"page":1}"#, r#"{"page":2}"#, r#"{"page":3}"#],
+        "{err}"
     );
 }
