@@ -259,7 +259,29 @@ fn load_spec(spec: &str) -> Result<tern_spec::Loaded, ()> {
     })
 }
 
+/// `RUST_LOG` (say `tern_runtime=debug`) shows the runtime's tracing on stderr: each request
+/// and attempt with its status and latency, retries and why. Stdout stays the command's own
+/// (for `tern mcp` over stdio, the protocol's).
+fn init_logging() {
+    let Some(spec) = std::env::var_os("RUST_LOG") else {
+        return;
+    };
+    match tracing_subscriber::EnvFilter::try_from_default_env() {
+        Ok(filter) => {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .try_init();
+        }
+        Err(e) => eprintln!(
+            "warning: RUST_LOG={} is not a filter: {e}",
+            spec.to_string_lossy()
+        ),
+    }
+}
+
 fn main() -> ExitCode {
+    init_logging();
     let cli = Cli::parse_from(call::hoist_options(std::env::args_os().collect()));
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),

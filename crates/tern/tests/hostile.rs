@@ -290,3 +290,34 @@ fn an_endless_listing_stops_at_max_pages() {
         "{err}"
     );
 }
+
+/// `RUST_LOG` shows the runtime's tracing on stderr (attempts, statuses), never on stdout.
+#[test]
+fn rust_log_traces_attempts_on_stderr() {
+    let base = server();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-server.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args([
+            "call",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--base-url",
+            &base,
+        ])
+        .args(["endless", "list", "--page", "2"])
+        .env("RUST_LOG", "tern_runtime=debug")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("tern.request") && stderr.contains("attempt answered"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("status=200"), "{stderr}");
+    assert!(!stdout.contains("tern.request"), "{stdout}");
+}
