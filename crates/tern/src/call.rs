@@ -219,6 +219,40 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(USAGE)
 }
 
+/// The options of `tern call`, for the end of spec-derived help: read from clap's declaration
+/// (the one list of them), each with its value and environment variable.
+fn options_footer() -> String {
+    let cli = <crate::Cli as clap::CommandFactory>::command();
+    let Some(command) = cli.find_subcommand("call") else {
+        return String::new();
+    };
+    let mut out =
+        String::from("\nOptions (anywhere on the line; `tern call --help` describes each):\n");
+    for arg in command.get_arguments() {
+        let Some(long) = arg.get_long() else {
+            continue;
+        };
+        let choices: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        let value = match arg.get_value_names() {
+            _ if !arg.get_action().takes_values() => String::new(),
+            _ if !choices.is_empty() => format!(" {}", choices.join("|")),
+            Some([name, ..]) => format!(" {name}"),
+            _ => format!(" {}", long.to_uppercase()),
+        };
+        let env = arg
+            .get_env()
+            .map(|e| format!("  [env: {}]", e.to_string_lossy()))
+            .unwrap_or_default();
+        out.push_str(&format!("  --{long}{value}{env}\n"));
+    }
+    out
+}
+
 fn top_help(client: &DynamicClient) -> String {
     let api = client.api();
     let mut out = format!("{} {} — {} resources\n\nUsage: tern call --spec SPEC RESOURCE METHOD [ARGS…] [--name value…]\n\nResources:\n", api.model.title, api.model.version, client.resources().len());
@@ -310,6 +344,7 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let Some(resource_name) = &inv.resource else {
         let _ = stdout.write_all(top_help(&client).as_bytes());
+        let _ = stdout.write_all(options_footer().as_bytes());
         return if inv.help {
             ExitCode::SUCCESS
         } else {
@@ -322,6 +357,7 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
     };
     let Some(method_name) = &inv.method else {
         let _ = stdout.write_all(resource.help().as_bytes());
+        let _ = stdout.write_all(options_footer().as_bytes());
         return if inv.help {
             ExitCode::SUCCESS
         } else {
@@ -334,6 +370,7 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
     };
     if inv.help {
         let _ = stdout.write_all(method.help().as_bytes());
+        let _ = stdout.write_all(options_footer().as_bytes());
         return ExitCode::SUCCESS;
     }
     let call_args = match build_args(&method, &client, &inv, args.body.as_deref()) {

@@ -321,3 +321,30 @@ fn rust_log_traces_attempts_on_stderr() {
     assert!(stderr.contains("status=200"), "{stderr}");
     assert!(!stdout.contains("tern.request"), "{stdout}");
 }
+
+/// The help a spec generates also lists `tern call`'s own options, with their variables.
+#[test]
+fn spec_derived_help_lists_the_options() {
+    let levels: [&[&str]; 3] = [
+        &["--help"],
+        &["endless", "--help"],
+        &["endless", "list", "--help"],
+    ];
+    for words in levels {
+        let words = [&["--base-url", "http://127.0.0.1:9"][..], words].concat();
+        let (code, out, err, _) = tern(&words);
+        assert_eq!(code, 0, "{err}");
+        for option in [
+            "--base-url",
+            "--max-pages N",
+            "--api-key",
+            "[env: TERN_API_KEY]",
+            "--retry default|patient|none",
+        ] {
+            assert!(
+                out.contains(option),
+                "{words:?}: {option} missing from\n{out}"
+            );
+        }
+    }
+}
