@@ -133,6 +133,8 @@ pub struct LoadedApi {
     pub source: String,
     resources: Vec<(String, Vec<usize>)>,
     validators: Vec<OnceLock<Vec<Option<jsonschema::Validator>>>>,
+    /// Per operation: the validator of its success response's JSON body, built on first use.
+    response_validators: Vec<OnceLock<Option<jsonschema::Validator>>>,
 }
 
 impl LoadedApi {
@@ -146,6 +148,7 @@ impl LoadedApi {
             .map(|r| (r.name, r.operations))
             .collect();
         let validators = model.operations.iter().map(|_| OnceLock::new()).collect();
+        let response_validators = model.operations.iter().map(|_| OnceLock::new()).collect();
         LoadedApi {
             spec,
             model,
@@ -153,7 +156,25 @@ impl LoadedApi {
             source,
             resources,
             validators,
+            response_validators,
         }
+    }
+
+    fn response_validator(&self, index: usize) -> Option<&jsonschema::Validator> {
+        self.response_validators[index]
+            .get_or_init(|| {
+                let source = self.model.operations[index]
+                    .success_response()?
+                    .contents
+                    .iter()
+                    .find(|c| c.kind == tern_model::BodyKind::Json)?
+                    .schema_source
+                    .clone()?;
+                schema::bundle(&self.spec, source.file, &source.pointer, false)
+                    .as_ref()
+                    .and_then(schema::compile)
+            })
+            .as_ref()
     }
 
     fn validators(&self, index: usize) -> &[Option<jsonschema::Validator>] {
@@ -764,6 +785,22 @@ impl<'c> MethodRef<'c> {
         args: Args,
     ) -> Result<T, DynamicError> {
         Ok(self.client.runtime.send(self.prepare(args)?).await?)
+    }
+
+    /// Where a successful response's JSON `body` departs from the schema the spec declares for
+    /// it: the first mismatch (`at /items/0/id: "x" is not of type "integer"`), or `None` when it
+    /// matches or no schema is declared. A mismatch is the spec's or the server's, not an error
+    /// of the call: callers warn and keep the body.
+    pub fn response_mismatch(&self, body: &Json) -> Option<String> {
+        let validator = self.client.api.response_validator(self.index)?;
+        let error = validator.iter_errors(body).next()?;
+        let path = error.instance_path().to_string();
+        let at = if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path
+        };
+        Some(format!("at {at}: {error}"))
     }
 
     /// The pagination of this method, if it is a paginated list.

@@ -430,6 +430,12 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
     match method.call(call_args).await {
         Ok(response) => {
             let _ = print(&response.body, args.output, &mut stdout);
+            // The body is printed as it came; a departure from the spec is worth knowing.
+            if !args.quiet && response.status.is_success() {
+                if let Some(mismatch) = method.response_mismatch(&response.body) {
+                    eprintln!("warning: the response does not match the API description's schema {mismatch} (--quiet hides this)");
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => failure(&e),

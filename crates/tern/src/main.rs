@@ -112,6 +112,9 @@ struct CallArgs {
     /// Print the request that would be sent, and send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// No warning when a response departs from the schema the spec declares for it.
+    #[arg(short, long)]
+    quiet: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,

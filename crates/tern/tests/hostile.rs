@@ -82,6 +82,10 @@ fn serve(mut stream: TcpStream) {
             let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
             let _ = write!(stream, "{}{body}", head(body.len()));
         }
+        "/mismatch" => {
+            let body = r#"{"id": "x7", "tags": ["a", 2]}"#;
+            let _ = write!(stream, "{}{body}", head(body.len()));
+        }
         p if p.starts_with("/endless") => {
             // Every page is full and another always follows.
             let page = p
@@ -347,4 +351,18 @@ fn spec_derived_help_lists_the_options() {
             );
         }
     }
+}
+
+/// A response that departs from its declared schema is printed as it came, with a warning that
+/// names the first mismatch; `--quiet` hides the warning.
+#[test]
+fn a_response_schema_mismatch_is_a_warning() {
+    let base = server();
+    let (code, out, err, _) = tern(&["--base-url", &base, "mismatch", "get"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(r#""id":"x7""#), "{out}");
+    assert!(err.contains("warning:") && err.contains("at /id"), "{err}");
+    let (code, _, err, _) = tern(&["--base-url", &base, "mismatch", "get", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
 }
