@@ -7,9 +7,9 @@
 //! are read from; the headers every request carries; and each resource's type closure.
 //!
 //! Built once from an [`ApiModel`] and a `tern.toml` ([`Config`]), deterministic, plain data.
-//! The code generator renders it, the dynamic client binds credentials and pagination to it,
-//! and example calls (READMEs, the Prism test) come from it: a presentation decision lives here
-//! or nowhere.
+//! The code generator renders it, the dynamic client binds its credentials to it (and pages
+//! with the same exhaustive `PaginationStyle`), and example calls (READMEs, the Prism test)
+//! come from it: a presentation decision lives here or nowhere.
 //!
 //! **Owns:** presentation decisions — names, binding, the credential plan, pagination per
 //! method, type closures — and `tern.toml`.
