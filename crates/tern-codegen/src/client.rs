@@ -33,7 +33,7 @@ fn credential_method(c: &CredentialPlan) -> TokenStream {
             if *json {
                 settings = quote!(#settings.json());
             }
-            if !(token_url.starts_with("http://") || token_url.starts_with("https://")) {
+            if c.kind.token_url_is_relative() {
                 settings = quote!(#settings.under_base_url());
             }
             quote!(pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<crate::runtime::Secret>) -> Self {
@@ -204,7 +204,7 @@ pub(crate) fn client_files(
     let mut accessors = Vec::new();
     let mut blocking_accessors = Vec::new();
     for (i, node) in plan.resources.iter().enumerate() {
-        let cfg = crate::cfg_features(plan, &crate::resource_feature(plan, i));
+        let cfg = crate::cfg_features(plan, plan.root_feature(i).as_slice());
         let (module, accessor, name) = (
             ident(&node.module()),
             ident(&node.accessor()),

@@ -161,15 +161,6 @@ pub(crate) fn cfg_features(plan: &tern_plan::SdkPlan, features: &[usize]) -> Tok
     }
 }
 
-/// The feature that compiles a top-level resource (an index into `plan.resources`).
-pub(crate) fn resource_feature(plan: &tern_plan::SdkPlan, root: usize) -> Vec<usize> {
-    plan.features
-        .iter()
-        .position(|f| f.resources.contains(&root))
-        .into_iter()
-        .collect()
-}
-
 /// An identifier for a type from any text.
 pub(crate) fn type_ident(s: &str) -> Ident {
     ident(&tern_model::naming::pascal_ident(s))
@@ -253,10 +244,15 @@ fn escape_brackets(line: &str) -> String {
 
 fn render(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => spaced(&prettyplease::unparse(&file)),
+        Ok(file) => render_file(file),
         // Unreachable for tokens built here; keep the output inspectable rather than panic.
         Err(e) => format!("compile_error!(\"tern-codegen could not format this file: {e}\");\n"),
     }
+}
+
+/// Prints a parsed file (blank lines between items).
+fn render_file(file: syn::File) -> String {
+    spaced(&prettyplease::unparse(&file))
 }
 
 /// Inserts `use` lines after a rendered module's leading `//!` docs.
@@ -752,14 +748,7 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
     });
     // The quickstart needs the feature of the resource it calls.
     let example_feature = example_op
-        .and_then(|op| plan.method_of(op))
-        .and_then(|(r, _)| {
-            plan.resources
-                .iter()
-                .position(|root| root.path.first() == r.path.first())
-        })
-        .and_then(|root| resource_feature(&plan, root).first().copied())
-        .and_then(|f| plan.features.get(f))
+        .and_then(|op| plan.operation_feature(op))
         .map(|f| f.name.clone());
     let manifest = cargo_toml(model, opts, &plan, example_feature.as_deref(), &out);
     out.push(GeneratedFile {

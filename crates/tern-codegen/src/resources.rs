@@ -13,7 +13,7 @@ pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan) -> GeneratedFile {
     let modules = plan.resources.iter().enumerate().map(|(i, r)| {
         let (module, cfg) = (
             ident(&r.module()),
-            crate::cfg_features(plan, &crate::resource_feature(plan, i)),
+            crate::cfg_features(plan, plan.root_feature(i).as_slice()),
         );
         quote!(#cfg pub mod #module;)
     });

@@ -483,28 +483,48 @@ pub(crate) fn render_chunk(
     range: std::ops::Range<usize>,
 ) -> String {
     let paths = Paths::for_types(model);
-    let items = model.types[range].iter().map(|def| {
+    let mut items = Vec::new();
+    for def in &model.types[range] {
         let users = plan
             .type_features
             .get(def.id.0)
             .map_or(&[][..], Vec::as_slice);
-        gated(item(model, def, &paths), &crate::cfg_features(plan, users))
-    });
-    crate::render(quote!(#(#items)*))
+        let cfg = crate::cfg_features(plan, users);
+        // Each type is parsed once, here: its items (struct and impls) take its `#[cfg]`
+        // and go to the printer as they are.
+        match syn::parse2::<syn::File>(item(model, def, &paths)) {
+            Ok(file) => items.extend(file.items.into_iter().map(|mut i| {
+                if !cfg.is_empty() {
+                    if let Some(attrs) = item_attrs(&mut i) {
+                        attrs.insert(0, syn::parse_quote!(#cfg));
+                    }
+                }
+                i
+            })),
+            // Unreachable for tokens built here; keep the output inspectable.
+            Err(e) => {
+                let message = format!("tern-codegen could not format type `{}`: {e}", def.name);
+                items.push(syn::parse_quote!(compile_error!(#message);));
+            }
+        }
+    }
+    crate::render_file(syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items,
+    })
 }
 
-/// Every item of `tokens` under `cfg` (a type's struct and its impls compile together).
-fn gated(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
-    if cfg.is_empty() {
-        return tokens;
-    }
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => {
-            let items = file.items;
-            quote!(#(#cfg #items)*)
-        }
-        // Unreachable for tokens this module builds; ungated is still correct, only larger.
-        Err(_) => tokens,
+/// The attributes of the items `item()` emits (structs, enums, impls, type aliases).
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        _ => None,
     }
 }
 

@@ -74,17 +74,17 @@ pub(crate) fn apply(
     if let Some((id, secret)) = &c.oauth2 {
         let flow = auth.credentials.iter().find_map(|p| match &p.kind {
             CredentialKind::ClientCredentials { token_url, json } => {
-                Some((token_url, *json, &p.scheme))
+                Some((token_url, *json, p.kind.token_url_is_relative(), &p.scheme))
             }
             _ => None,
         });
-        if let Some((url, json, scheme)) = flow {
+        if let Some((url, json, relative, scheme)) = flow {
             let mut settings =
                 tern_runtime::OAuth2ClientCredentials::new(url.clone(), id.clone(), secret.clone());
             if json {
                 settings = settings.json();
             }
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            if relative {
                 settings = settings.under_base_url();
             }
             b = tag(b.oauth2_client_credentials(settings), scheme.as_ref());

@@ -70,6 +70,19 @@ pub enum CredentialKind {
 }
 
 impl CredentialKind {
+    /// For client credentials whose token URL is a path (`/auth/v2/token`): it is fetched from
+    /// under the client's base URL, as a request path is.
+    pub fn token_url_is_relative(&self) -> bool {
+        match self {
+            CredentialKind::ClientCredentials { token_url, .. } => {
+                !(token_url.starts_with("http://") || token_url.starts_with("https://"))
+            }
+            CredentialKind::AccessToken | CredentialKind::ApiKey { .. } | CredentialKind::Basic => {
+                false
+            }
+        }
+    }
+
     /// The builder method that takes it.
     pub fn method(&self) -> &'static str {
         match self {

@@ -116,6 +116,24 @@ impl SdkPlan {
             .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
     }
 
+    /// The feature that compiles top-level resource `root` (an index into
+    /// [`resources`](Self::resources)), as an index into [`features`](Self::features).
+    pub fn root_feature(&self, root: usize) -> Option<usize> {
+        self.features
+            .iter()
+            .position(|f| f.resources.contains(&root))
+    }
+
+    /// The feature that compiles an operation's method.
+    pub fn operation_feature(&self, operation: usize) -> Option<&Feature> {
+        let root = self.resources.iter().position(|r| {
+            r.walk()
+                .iter()
+                .any(|n| n.methods.iter().any(|m| m.operation == operation))
+        })?;
+        self.features.get(self.root_feature(root)?)
+    }
+
     /// The method of an operation.
     pub fn method_of(&self, operation: usize) -> Option<(&Resource, &Method)> {
         self.methods().find(|(_, m)| m.operation == operation)
