@@ -779,6 +779,36 @@ impl<'c> MethodRef<'c> {
         Ok(self.client.runtime.execute(self.prepare(args)?).await?)
     }
 
+    /// How the method's success response is read (JSON, a stream, …), as generated SDKs read it.
+    pub fn response_plan(&self) -> tern_plan::ResponsePlan {
+        tern_plan::response_plan(self.operation())
+    }
+
+    /// Whether the success response is declared as binary data only (a download: no JSON or
+    /// text alternative), which a terminal should not be sent.
+    pub fn returns_binary(&self) -> bool {
+        self.operation().success_response().is_some_and(|r| {
+            !r.contents.is_empty()
+                && r.contents
+                    .iter()
+                    .all(|c| c.kind == tern_model::BodyKind::Binary)
+        })
+    }
+
+    /// Calls the method and streams the response body: constant memory whatever its size
+    /// (downloads, event streams). Retries apply until a 2xx arrives; an error status is the
+    /// same typed error [`call`](Self::call) returns.
+    pub async fn call_stream(
+        &self,
+        args: Args,
+    ) -> Result<tern_runtime::StreamResponse, DynamicError> {
+        Ok(self
+            .client
+            .runtime
+            .execute_stream(self.prepare(args)?)
+            .await?)
+    }
+
     /// Calls the method and decodes the body as `T`.
     pub async fn call_as<T: serde::de::DeserializeOwned>(
         &self,

@@ -43,7 +43,8 @@ pub use config::{
 };
 pub use features::{features, MAX_FEATURES};
 pub use method::{
-    Arg, Binding, BodyEncoding, BodyPlan, ErrorBodies, ErrorBody, Method, PagePlan, ResponsePlan,
+    response_plan, Arg, Binding, BodyEncoding, BodyPlan, ErrorBodies, ErrorBody, Method, PagePlan,
+    ResponsePlan,
 };
 pub use resources::{Resource, STD_NAMES};
 

@@ -318,7 +318,7 @@ pub(crate) fn method(
     Method {
         operation: index,
         params: has_params.then_some(params_name),
-        response: response(op),
+        response: response_plan(op),
         name,
         arguments,
         body,
@@ -328,7 +328,9 @@ pub(crate) fn method(
     }
 }
 
-fn response(op: &Operation) -> ResponsePlan {
+/// How an operation's success response is read: nothing, JSON (of a type), a stream (binary
+/// downloads, server-sent events), or the whole body undecoded.
+pub fn response_plan(op: &Operation) -> ResponsePlan {
     let Some(r) = op.success_response() else {
         return ResponsePlan::Unit;
     };

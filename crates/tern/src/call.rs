@@ -1,5 +1,6 @@
 //! `tern call`: every endpoint of a spec as a command, with help generated from the spec.
 
+use crate::download::{Failed, Sink};
 use crate::CallArgs;
 use futures_util::StreamExt;
 use serde_json::Value as Json;
@@ -14,13 +15,15 @@ const HTTP: u8 = 3;
 const CONNECTION: u8 = 4;
 const DECODE: u8 = 5;
 const SPEC: u8 = 1;
+const OUTPUT: u8 = 6;
 
-struct Invocation {
-    resource: Option<String>,
-    method: Option<String>,
-    positional: Vec<String>,
-    named: Vec<(String, String)>,
-    help: bool,
+/// The spec-derived words of a call, split.
+pub(crate) struct Invocation {
+    pub(crate) resource: Option<String>,
+    pub(crate) method: Option<String>,
+    pub(crate) positional: Vec<String>,
+    pub(crate) named: Vec<(String, String)>,
+    pub(crate) help: bool,
 }
 
 /// How a word of `tern call`'s command line is read: one of the command's own options (clap
@@ -107,7 +110,7 @@ pub(crate) fn hoist_options(argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
 }
 
 /// Splits the spec-derived words: RESOURCE METHOD [POSITIONAL…] [--name value…].
-fn parse_words(words: &[String], help: bool) -> Result<Invocation, String> {
+pub(crate) fn parse_words(words: &[String], help: bool) -> Result<Invocation, String> {
     let mut inv = Invocation {
         resource: None,
         method: None,
@@ -378,45 +381,10 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         Err(e) => return usage(e),
     };
     if args.all_pages {
-        let listing = match args.max_pages {
-            Some(max) => method
-                .paginate_pages(call_args, max)
-                .await
-                .map(futures_util::StreamExt::boxed),
-            None => method
-                .paginate(call_args)
-                .await
-                .map(futures_util::StreamExt::boxed),
-        };
-        let mut items = match listing {
-            Ok(s) => s,
-            Err(e) => return failure(&e),
-        };
-        let progress = std::io::stderr().is_terminal();
-        let mut count = 0u64;
-        while let Some(item) = items.next().await {
-            match item {
-                Ok(v) => {
-                    count += 1;
-                    if writeln!(stdout, "{v}").is_err() {
-                        return ExitCode::SUCCESS;
-                    }
-                    if progress && count.is_multiple_of(50) {
-                        eprint!("\r{count} items…");
-                    }
-                }
-                Err(e) => {
-                    if progress {
-                        eprintln!();
-                    }
-                    return failure(&e);
-                }
-            }
-        }
-        if progress {
-            eprintln!("\r{count} items");
-        }
-        return ExitCode::SUCCESS;
+        return list_all(&method, call_args, args.max_pages, &mut stdout).await;
+    }
+    if let Some(sink) = sink_for(args, &method) {
+        return stream(&method, call_args, sink, args.quiet).await;
     }
     if args.raw {
         return match method.call_raw(call_args).await {
@@ -440,6 +408,98 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         }
         Err(e) => failure(&e),
     }
+}
+
+/// Where a body is streamed instead of decoded: the `--output-file`, or standard output for a
+/// download or event stream (unless `--raw` asked for the bytes in one piece).
+fn sink_for(args: &CallArgs, method: &MethodRef<'_>) -> Option<Sink> {
+    match &args.output_file {
+        Some(path) => Some(Sink::File {
+            path: path.clone(),
+            overwrite: args.overwrite,
+        }),
+        None if !args.raw && method.response_plan() == tern_plan::ResponsePlan::Stream => {
+            Some(Sink::Stdout)
+        }
+        None => None,
+    }
+}
+
+/// Sends the call and streams its body into `sink` in constant memory.
+async fn stream(method: &MethodRef<'_>, call_args: Args, sink: Sink, quiet: bool) -> ExitCode {
+    if matches!(sink, Sink::Stdout) && method.returns_binary() && std::io::stdout().is_terminal() {
+        return usage(format!(
+            "`{}` returns binary data; write it with --output-file PATH or redirect standard output",
+            method.operation().rest_name.method
+        ));
+    }
+    let written = match sink.check() {
+        Ok(()) => match method.call_stream(call_args).await {
+            Ok(response) => sink.write(response, quiet).await,
+            Err(e) => return failure(&e),
+        },
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok(n) => {
+            if let (Sink::File { path, .. }, false) = (&sink, quiet) {
+                eprintln!("wrote {n} bytes to {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failed::Destination(message)) => usage(message),
+        Err(Failed::Transfer(e)) => failure(&DynamicError::Http(e)),
+        Err(Failed::Write(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(OUTPUT)
+        }
+    }
+}
+
+/// `--all-pages`: every item of every page as a JSON line, with a count on a terminal.
+async fn list_all(
+    method: &MethodRef<'_>,
+    call_args: Args,
+    max_pages: Option<u64>,
+    stdout: &mut impl Write,
+) -> ExitCode {
+    let listing = match max_pages {
+        Some(max) => method
+            .paginate_pages(call_args, max)
+            .await
+            .map(futures_util::StreamExt::boxed),
+        None => method
+            .paginate(call_args)
+            .await
+            .map(futures_util::StreamExt::boxed),
+    };
+    let mut items = match listing {
+        Ok(s) => s,
+        Err(e) => return failure(&e),
+    };
+    // A count on a terminal (indicatif hides it when stderr is not one).
+    let counter =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    counter.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} items")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(v) => {
+                if writeln!(stdout, "{v}").is_err() {
+                    return ExitCode::SUCCESS;
+                }
+                counter.inc(1);
+            }
+            Err(e) => {
+                counter.abandon();
+                return failure(&e);
+            }
+        }
+    }
+    counter.finish();
+    ExitCode::SUCCESS
 }
 
 fn failure(e: &DynamicError) -> ExitCode {

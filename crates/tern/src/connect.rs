@@ -6,7 +6,7 @@ use tern_dynamic::{DynamicClient, DynamicClientBuilder};
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct Connection {
     /// Path or http(s) URL of the API description (required).
-    #[arg(long)]
+    #[arg(long, value_hint = clap::ValueHint::FilePath)]
     pub(crate) spec: Option<String>,
     /// Server URL (default: the spec's first server).
     #[arg(long)]

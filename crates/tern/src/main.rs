@@ -4,7 +4,9 @@
 //! in a library crate (`tern-spec`, `tern-model`, …) so it can be tested and reused.
 
 mod call;
+mod complete;
 mod connect;
+mod download;
 mod generate;
 mod inspect;
 mod mcp;
@@ -19,11 +21,11 @@ use std::process::ExitCode;
 #[command(name = "tern", version, about)]
 pub(crate) struct Cli {
     #[command(subcommand)]
-    command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {
+pub(crate) enum Command {
     /// Show the resources and methods a client of SPEC has, like Python's help(client).
     Inspect(InspectArgs),
     /// Call any endpoint of SPEC: `tern call --spec SPEC RESOURCE METHOD [ARGS…] [--name value…]`.
@@ -32,7 +34,8 @@ enum Command {
     /// its methods, after METHOD its parameters. Options may come anywhere. Exit codes: 0
     /// success, 1 the spec could not be loaded, 2 usage error (unknown resource, method or
     /// argument; invalid value), 3 HTTP error status (or a response over --max-body), 4
-    /// connection error or timeout, 5 a JSON response that does not parse.
+    /// connection error or timeout, 5 a JSON response that does not parse, 6 the
+    /// --output-file could not be written.
     #[command(disable_help_flag = true)]
     Call(CallArgs),
     /// Serve the API of SPEC to AI agents as a Model Context Protocol server.
@@ -52,6 +55,17 @@ enum Command {
     /// owns, listed in DIR/.tern-generated, and keeps everything else); `--force` writes into
     /// any other directory.
     Generate(GenerateArgs),
+    /// Print the shell code that completes `tern`, including a spec's resources, methods and
+    /// arguments after `tern call --spec SPEC`.
+    ///
+    /// Bash: `source <(tern completions bash)` in ~/.bashrc; zsh: `source <(tern completions
+    /// zsh)` in ~/.zshrc; fish: `tern completions fish | source` in config.fish. The code calls
+    /// `tern` back for each completion, so it stays right as `tern` is upgraded.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: complete::Shell,
+    },
 }
 
 /// Arguments of `tern generate`.
@@ -91,9 +105,9 @@ struct GenerateArgs {
 
 /// Arguments of `tern call`.
 #[derive(clap::Args, Debug, Clone)]
-struct CallArgs {
+pub(crate) struct CallArgs {
     #[command(flatten)]
-    conn: connect::Connection,
+    pub(crate) conn: connect::Connection,
     /// The request body as JSON, or @FILE.
     #[arg(long)]
     body: Option<String>,
@@ -106,6 +120,14 @@ struct CallArgs {
     /// Print the response body as received, undecoded.
     #[arg(long)]
     raw: bool,
+    /// Stream the response body into PATH in constant memory, whatever its size and media
+    /// type (a progress bar on a terminal). An existing file is kept unless --overwrite.
+    /// Without it, binary downloads stream to standard output when that is not a terminal.
+    #[arg(short = 'o', long, value_name = "PATH", conflicts_with = "all_pages")]
+    output_file: Option<std::path::PathBuf>,
+    /// With --output-file: replace the file if it exists.
+    #[arg(long, requires = "output_file")]
+    overwrite: bool,
     /// Print each request sent and each response head to stderr (credentials redacted).
     #[arg(short, long)]
     verbose: bool,
@@ -122,15 +144,16 @@ struct CallArgs {
     #[arg(short, long)]
     help: bool,
     /// RESOURCE METHOD [POSITIONAL…] [--name value…]
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    words: Vec<String>,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true,
+          add = clap_complete::engine::ArgValueCompleter::new(complete::call_words))]
+    pub(crate) words: Vec<String>,
 }
 
 /// Arguments of `tern mcp`.
 #[derive(clap::Args, Debug)]
 struct McpArgs {
     #[command(flatten)]
-    conn: connect::Connection,
+    pub(crate) conn: connect::Connection,
     /// How the server is reached: stdio (launched by the agent) or streamable HTTP.
     #[arg(long, value_enum, default_value_t = Transport::Stdio)]
     transport: Transport,
@@ -284,6 +307,10 @@ fn init_logging() {
 }
 
 fn main() -> ExitCode {
+    // A completion request from the shell (`COMPLETE=bash tern -- …`) is answered and exits.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .var(complete::VAR)
+        .complete();
     init_logging();
     let cli = Cli::parse_from(call::hoist_options(std::env::args_os().collect()));
     match cli.command {
@@ -291,5 +318,6 @@ fn main() -> ExitCode {
         Command::Call(args) => call::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Mcp(args) => mcp::run(&args),
+        Command::Completions { shell } => complete::print_registration(shell),
     }
 }

@@ -82,17 +82,26 @@ fn serve(mut stream: TcpStream) {
             let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
             let _ = write!(stream, "{}{body}", head(body.len()));
         }
+        p if p.starts_with("/download") => {
+            // `size` bytes of application/octet-stream: byte i is i mod 251.
+            let size: usize = query(p, "size").unwrap_or(1024);
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n");
+            let mut sent = 0;
+            while sent < size {
+                let chunk: Vec<u8> = (sent..size.min(sent + (64 << 10))).map(pattern).collect();
+                if stream.write_all(&chunk).is_err() {
+                    break;
+                }
+                sent += chunk.len();
+            }
+        }
         "/mismatch" => {
             let body = r#"{"id": "x7", "tags": ["a", 2]}"#;
             let _ = write!(stream, "{}{body}", head(body.len()));
         }
         p if p.starts_with("/endless") => {
             // Every page is full and another always follows.
-            let page = p
-                .split("page=")
-                .nth(1)
-                .and_then(|v| v.split('&').next())
-                .unwrap_or("1");
+            let page: u64 = query(p, "page").unwrap_or(1);
             let body = format!("[{{\"page\": {page}}}]");
             let _ = write!(stream, "{}{body}", head(body.len()));
         }
@@ -102,16 +111,36 @@ fn serve(mut stream: TcpStream) {
     }
 }
 
-fn tern(args: &[&str]) -> (i32, String, String, Duration) {
+/// A query parameter of a request path.
+fn query<T: std::str::FromStr>(path: &str, name: &str) -> Option<T> {
+    let (_, query) = path.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))?
+        .parse()
+        .ok()
+}
+
+/// The byte at offset `i` of a `/download` body.
+fn pattern(i: usize) -> u8 {
+    (i % 251) as u8
+}
+
+/// `tern call --spec hostile-server.yaml ARGS…`, with no credentials from the environment.
+fn tern_call(args: &[&str]) -> Command {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-server.yaml");
-    let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tern"));
+    command
         .args(["call", "--spec", spec.to_str().unwrap()])
         .args(args)
         .env_remove("TERN_API_KEY")
-        .env_remove("TERN_BEARER_TOKEN")
-        .output()
-        .unwrap();
+        .env_remove("TERN_BEARER_TOKEN");
+    command
+}
+
+fn tern(args: &[&str]) -> (i32, String, String, Duration) {
+    let started = Instant::now();
+    let out = tern_call(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -299,16 +328,7 @@ fn an_endless_listing_stops_at_max_pages() {
 #[test]
 fn rust_log_traces_attempts_on_stderr() {
     let base = server();
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-server.yaml");
-    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
-        .args([
-            "call",
-            "--spec",
-            spec.to_str().unwrap(),
-            "--base-url",
-            &base,
-        ])
-        .args(["endless", "list", "--page", "2"])
+    let out = tern_call(&["--base-url", &base, "endless", "list", "--page", "2"])
         .env("RUST_LOG", "tern_runtime=debug")
         .env("NO_COLOR", "1")
         .output()
@@ -365,4 +385,160 @@ fn a_response_schema_mismatch_is_a_warning() {
     let (code, _, err, _) = tern(&["--base-url", &base, "mismatch", "get", "--quiet"]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("warning"), "{err}");
+}
+
+/// Runs `tern call` and samples its peak resident memory (`VmHWM`) until it exits.
+fn tern_peak_rss(args: &[&str]) -> (i32, String, u64) {
+    let mut child = tern_call(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (status.code().unwrap_or(-1), err, peak_kib)
+}
+
+/// Checks a downloaded file against the server's pattern without reading it whole.
+fn assert_pattern(path: &Path, size: usize) {
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let mut buf = vec![0u8; 1 << 20];
+    let mut offset = 0;
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        for (k, b) in buf[..n].iter().enumerate() {
+            assert_eq!(*b, pattern(offset + k), "byte {}", offset + k);
+        }
+        offset += n;
+    }
+    assert_eq!(offset, size);
+}
+
+/// `--output-file` streams a body of any size to disk in constant memory: 512 MiB of a binary
+/// download (and 256 MiB of a JSON body far over `--max-body`) with a peak RSS far below it.
+#[test]
+fn output_file_streams_any_body_in_constant_memory() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blob.bin");
+    let size = 512usize << 20;
+    let size_arg = size.to_string();
+    let (code, err, peak_kib) = tern_peak_rss(&[
+        "--base-url",
+        &base,
+        "download",
+        "get",
+        "--size",
+        &size_arg,
+        "--output-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("wrote {size} bytes")), "{err}");
+    assert_pattern(&file, size);
+    println!("512 MiB download: peak RSS {} MiB", peak_kib >> 10);
+    assert!(peak_kib < 64 << 10, "peak RSS {peak_kib} KiB");
+    // Nothing but the file is left in the directory (the partial file was moved into place).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    // A JSON body over the buffering limit is refused when decoded, streamed when written.
+    let json = dir.path().join("big.json");
+    let (code, err, peak_kib) = tern_peak_rss(&[
+        "--base-url",
+        &base,
+        "big",
+        "get",
+        "--max-body",
+        "1M",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::metadata(&json).unwrap().len(), 256 << 20);
+    assert!(peak_kib < 64 << 10, "peak RSS {peak_kib} KiB");
+}
+
+/// An existing file is never replaced unless the user says so, and nothing is sent before
+/// that is checked.
+#[test]
+fn output_file_keeps_an_existing_file() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keep.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let path = file.to_str().unwrap();
+    let (code, _, err, _) = tern(&["--base-url", &base, "download", "get", "-o", path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("exists") && err.contains("--overwrite"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    let (code, _, err, _) = tern(&[
+        "--base-url",
+        &base,
+        "download",
+        "get",
+        "--size",
+        "300",
+        "-o",
+        path,
+        "--overwrite",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_pattern(&file, 300);
+    let missing = dir.path().join("no/such/dir/x");
+    let (code, _, err, _) = tern(&[
+        "--base-url",
+        &base,
+        "download",
+        "get",
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+/// A binary download streams to standard output when that is a pipe.
+#[test]
+fn a_download_streams_to_a_pipe() {
+    let base = server();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-server.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args([
+            "call",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--base-url",
+            &base,
+        ])
+        .args(["download", "get", "--size", "3000000"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout.len(), 3_000_000);
+    assert!(out.stdout.iter().enumerate().all(|(i, b)| *b == pattern(i)));
 }
