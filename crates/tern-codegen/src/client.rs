@@ -9,10 +9,9 @@ use tern_plan::{AuthPlan, CredentialKind, CredentialPlan, KeyLocation, SdkPlan};
 
 /// The builder method that takes a credential.
 fn credential_method(c: &CredentialPlan) -> TokenStream {
-    let tag = match &c.scheme {
-        Some(tag) => quote!(.for_scheme(#tag)),
-        None => quote!(),
-    };
+    let schemes = &c.schemes;
+    let tag = quote!(#(.for_scheme(#schemes))*);
+    let method = format_ident!("{}", c.method);
     match &c.kind {
         CredentialKind::AccessToken => {
             quote!(pub fn access_token(mut self, token: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.bearer_token(token)#tag; self })
@@ -23,7 +22,7 @@ fn credential_method(c: &CredentialPlan) -> TokenStream {
                 KeyLocation::Cookie => quote!(crate::runtime::ApiKeyLocation::Cookie),
                 KeyLocation::Header => quote!(crate::runtime::ApiKeyLocation::Header),
             };
-            quote!(pub fn api_key(mut self, key: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #name, key)#tag; self })
+            quote!(pub fn #method(mut self, key: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.api_key(#loc, #name, key)#tag; self })
         }
         CredentialKind::Basic => {
             quote!(pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<crate::runtime::Secret>) -> Self { self.inner = self.inner.basic_auth(username, password)#tag; self })
@@ -46,16 +45,21 @@ fn credential_method(c: &CredentialPlan) -> TokenStream {
 
 /// The builder method's docs: the scheme it satisfies, or where the token comes from.
 fn credential_doc(c: &CredentialPlan) -> TokenStream {
-    match (&c.kind, &c.scheme) {
-        (CredentialKind::ClientCredentials { token_url, .. }, _) if !c.declared => {
+    match &c.kind {
+        CredentialKind::ClientCredentials { token_url, .. } if !c.declared => {
             let doc = format!(" Authenticates with a client id and secret: a token is fetched from `{token_url}` when needed, cached until shortly before it expires, and renewed on a 401.");
             quote!(#[doc = #doc])
         }
-        (_, scheme) => {
-            let doc = format!(
-                " Authenticates with the `{}` scheme.",
-                scheme.as_deref().unwrap_or_default()
-            );
+        _ => {
+            let schemes: Vec<String> = c.schemes.iter().map(|s| format!("`{s}`")).collect();
+            let doc = match schemes.as_slice() {
+                [one] => format!(" Authenticates with the {one} scheme."),
+                [first @ .., last] => format!(
+                    " Authenticates with the {} and {last} schemes (sent wherever an operation asks for one of them).",
+                    first.join(", ")
+                ),
+                [] => " Sent with every request.".to_owned(),
+            };
             let scheme_doc = doc_lines(c.description.as_deref());
             quote!(#[doc = #doc] #scheme_doc)
         }
@@ -64,7 +68,7 @@ fn credential_doc(c: &CredentialPlan) -> TokenStream {
 
 /// What `from_env` does for a credential, and how its docs name the variables.
 fn credential_from_env(c: &CredentialPlan) -> Option<(TokenStream, String)> {
-    let m = format_ident!("{}", c.kind.method());
+    let m = format_ident!("{}", c.method);
     Some(match (&c.kind, c.env.as_slice()) {
         (CredentialKind::AccessToken | CredentialKind::ApiKey { .. }, [var]) => (
             quote!(if let Ok(value) = std::env::var(#var) { builder = builder.#m(value); }),

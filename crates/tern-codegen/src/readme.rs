@@ -37,15 +37,32 @@ fn snippet(krate: &str, call: &MethodCall) -> Snippet {
     }
 }
 
-/// The first credential method of the builder, as a README line.
-fn credential_line(plan: &tern_plan::SdkPlan) -> Option<&'static str> {
+/// The first credential method of the builder as a README line; where the first is one of
+/// several API keys (often required together), every key.
+fn credential_line(plan: &tern_plan::SdkPlan) -> Option<String> {
     use tern_plan::CredentialKind as K;
-    Some(match plan.auth.credentials.first()?.kind {
-        K::AccessToken => ".access_token(\"My Access Token\")",
-        K::ApiKey { .. } => ".api_key(\"My API Key\")",
-        K::Basic => ".basic_auth(\"user\", \"password\")",
+    let first = plan.auth.credentials.first()?;
+    Some(match first.kind {
+        K::AccessToken => ".access_token(\"My Access Token\")".to_owned(),
+        K::ApiKey { .. } => plan
+            .auth
+            .credentials
+            .iter()
+            .filter(|c| matches!(c.kind, K::ApiKey { .. }))
+            .map(|c| {
+                let what = heck::ToTitleCase::to_title_case(c.method.as_str());
+                let what = if c.method == "api_key" {
+                    "API Key".to_owned()
+                } else {
+                    what
+                };
+                format!(".{}(\"My {what}\")", c.method)
+            })
+            .collect::<Vec<_>>()
+            .join("\n    "),
+        K::Basic => ".basic_auth(\"user\", \"password\")".to_owned(),
         K::ClientCredentials { .. } => {
-            ".client_credentials(\"YOUR_CLIENT_ID\", \"YOUR_CLIENT_SECRET\")"
+            ".client_credentials(\"YOUR_CLIENT_ID\", \"YOUR_CLIENT_SECRET\")".to_owned()
         }
     })
 }
@@ -101,7 +118,7 @@ pub(crate) fn readme_and_example(
         let _ = writeln!(r, "{import}");
     }
     let _ = writeln!(r, "\nlet client = {client}::builder()");
-    if let Some(c) = credential {
+    if let Some(c) = &credential {
         let _ = writeln!(r, "    {c}");
     }
     let _ = writeln!(r, "    .build()?;");

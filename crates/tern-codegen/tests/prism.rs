@@ -265,12 +265,13 @@ fn civis_sdk_calls_every_operation() {
 
 #[test]
 fn shapes_fixture_calls_every_operation() {
-    // Multipart uploads, binary downloads, server-sent events, a tagged union and a header
-    // the client sends by default, against Prism.
+    // Multipart uploads, binary downloads, server-sent events, a tagged union, a header the
+    // client sends by default, and two API keys required together (Prism refuses a request
+    // without both), against Prism.
     check(Seed {
         spec: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shapes.yaml"),
         name: "shapes-sdk",
         config: None,
-        env: vec![("SHAPES_API_KEY", "test-key")],
+        env: vec![("SHAPES_API_KEY", "test-key"), ("SHAPES_PARTNER_ID", "p-1")],
     });
 }

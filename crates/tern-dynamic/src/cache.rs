@@ -152,7 +152,7 @@ struct DiskMeta {
 }
 
 async fn fetch_url(builder: &DynamicClientBuilder, url: &str) -> Result<LoadedApi, DynamicError> {
-    let client = builder.runtime(None, url)?;
+    let (client, _) = builder.runtime(None, url)?;
     let disk = builder.cache.disk_dir.as_ref().map(|dir| {
         let mut h = DefaultHasher::new();
         url.hash(&mut h);

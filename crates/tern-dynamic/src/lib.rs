@@ -226,6 +226,10 @@ struct Credentials {
     bearer: Option<String>,
     basic: Option<(String, String)>,
     oauth2: Option<(String, String)>,
+    /// Values given by scheme: `(scheme or builder-method name, value)`.
+    named: Vec<(String, String)>,
+    /// Whether the variables the plan names for single-value credentials are read.
+    from_env: bool,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -233,6 +237,14 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("api_key", &self.api_key.as_ref().map(|_| "***"))
             .field("bearer", &self.bearer.as_ref().map(|_| "***"))
+            .field(
+                "named",
+                &self
+                    .named
+                    .iter()
+                    .map(|(n, _)| (n, "***"))
+                    .collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -298,6 +310,21 @@ impl DynamicClientBuilder {
         self.credentials.api_key = Some(key.into());
         self
     }
+    /// A credential for one security scheme, named by its scheme (`clientId`), by the builder
+    /// method a generated SDK has for it (`client_id`) or by its environment variable: for APIs
+    /// that declare several API keys, often required together. Building fails on a name the
+    /// API description does not declare.
+    pub fn credential(mut self, scheme: impl Into<String>, value: impl Into<String>) -> Self {
+        self.credentials.named.push((scheme.into(), value.into()));
+        self
+    }
+    /// Reads each API key named after its scheme (where an API declares several) from the
+    /// environment variable its plan names (`TERN_CLIENT_ID` for a scheme `clientId`), unless
+    /// it was given.
+    pub fn credentials_from_env(mut self) -> Self {
+        self.credentials.from_env = true;
+        self
+    }
     /// A bearer token.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.credentials.bearer = Some(token.into());
@@ -353,11 +380,12 @@ impl DynamicClientBuilder {
         self
     }
 
+    /// The runtime client, and the security schemes its credentials satisfy.
     fn runtime(
         &self,
         model: Option<&ApiModel>,
         base_url: &str,
-    ) -> Result<tern_runtime::Client, DynamicError> {
+    ) -> Result<(tern_runtime::Client, Vec<String>), DynamicError> {
         let mut b =
             tern_runtime::Client::builder(base_url).sdk("tern-dynamic", env!("CARGO_PKG_VERSION"));
         if let Some(p) = &self.retry {
@@ -379,7 +407,8 @@ impl DynamicClientBuilder {
             b = b.default_header(n.clone(), v.clone());
         }
         let auth = model.map(|m| tern_plan::auth_plan(m, &tern_plan::PlanOptions::new("tern")));
-        Ok(credentials::apply(b, &self.credentials, auth.as_ref())?.build()?)
+        let bound = credentials::apply(b, &self.credentials, auth.as_ref())?;
+        Ok((bound.builder.build()?, bound.schemes))
     }
 
     /// Loads (or takes from the cache) the spec and builds the client.
@@ -397,8 +426,12 @@ impl DynamicClientBuilder {
             Some(b) => b.clone(),
             None => server_url(&api).ok_or(DynamicError::NoBaseUrl)?,
         };
-        let runtime = self.runtime(Some(&api.model), &base)?;
-        Ok(DynamicClient { api, runtime })
+        let (runtime, schemes) = self.runtime(Some(&api.model), &base)?;
+        Ok(DynamicClient {
+            api,
+            runtime,
+            schemes: schemes.into(),
+        })
     }
 }
 
@@ -423,6 +456,8 @@ fn server_url(api: &LoadedApi) -> Option<String> {
 pub struct DynamicClient {
     api: Arc<LoadedApi>,
     runtime: tern_runtime::Client,
+    /// The security schemes the client's credentials satisfy.
+    schemes: Arc<[String]>,
 }
 
 impl DynamicClient {
@@ -556,6 +591,17 @@ impl<'c> Resource<'c> {
 pub struct MethodRef<'c> {
     client: &'c DynamicClient,
     index: usize,
+}
+
+/// A security scheme an operation asks for that the client has no credential for.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MissingCredential {
+    /// The scheme's name in the API description.
+    pub scheme: String,
+    /// The credential that would satisfy it (its builder method and environment variables),
+    /// when Tern can send one.
+    pub credential: Option<tern_plan::CredentialPlan>,
 }
 
 /// A JSON response with its status and headers.
@@ -807,6 +853,45 @@ impl<'c> MethodRef<'c> {
             .runtime
             .execute_stream(self.prepare(args)?)
             .await?)
+    }
+
+    /// The security schemes this call would lack: `None` when one of the operation's security
+    /// alternatives is met by the client's credentials (or it asks for none); otherwise the
+    /// schemes missing from the closest alternative, each with the credential of the API's
+    /// plan that would satisfy it (`None`: no credential Tern can send for it, such as mutual
+    /// TLS). Tern still sends what it has; callers warn.
+    pub fn missing_credentials(&self) -> Option<Vec<MissingCredential>> {
+        let model = &self.client.api.model;
+        let op = self.operation();
+        let security = op.security.as_ref().unwrap_or(&model.security);
+        let have = |scheme: &str| self.client.schemes.iter().any(|s| s == scheme);
+        let missing = security
+            .iter()
+            .map(|r| {
+                r.schemes
+                    .iter()
+                    .map(|(name, _)| name)
+                    .filter(|name| !have(name))
+                    .collect::<Vec<_>>()
+            })
+            .min_by_key(Vec::len)?;
+        if missing.is_empty() {
+            return None;
+        }
+        let auth = tern_plan::auth_plan(model, &tern_plan::PlanOptions::new("tern"));
+        Some(
+            missing
+                .into_iter()
+                .map(|scheme| MissingCredential {
+                    scheme: scheme.clone(),
+                    credential: auth
+                        .credentials
+                        .iter()
+                        .find(|c| c.schemes.contains(scheme))
+                        .cloned(),
+                })
+                .collect(),
+        )
     }
 
     /// Calls the method and decodes the body as `T`.

@@ -119,3 +119,127 @@ async fn client_credentials_an_api_cannot_take_are_an_error() {
         "{err}"
     );
 }
+
+/// A fintech-style API: a client id, a secret and a version header, all API keys, required
+/// together; and one operation that also takes a bearer token instead.
+const THREE_KEYS: &str = r##"
+openapi: 3.0.3
+info: {title: Ledger, version: "1"}
+components:
+  securitySchemes:
+    clientId: {type: apiKey, in: header, name: LEDGER-CLIENT-ID}
+    secret: {type: apiKey, in: header, name: LEDGER-SECRET}
+    ledgerVersion: {type: apiKey, in: header, name: Ledger-Version}
+    bearer: {type: http, scheme: bearer}
+security: [{clientId: [], secret: [], ledgerVersion: []}]
+paths:
+  /accounts:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array}}}}}
+  /me:
+    get:
+      security: [{bearer: []}, {clientId: [], secret: []}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+"##;
+
+/// Each key of a requirement that combines several schemes is given by its scheme's name (or
+/// read from the variable named after it) and sent together; a missing one is named before
+/// sending, and what was given is still sent.
+#[tokio::test]
+async fn several_api_keys_required_together_are_each_given_by_scheme() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/accounts"))
+        .and(header("ledger-client-id", "id-7"))
+        .and(header("ledger-secret", "s3cret"))
+        .and(header("ledger-version", "2024-01"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "a1"}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .and(header("ledger-client-id", "id-7"))
+        .and(header("ledger-secret", "s3cret"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"me": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The version is read from the variable the plan names for its scheme.
+    std::env::set_var("TERN_LEDGER_VERSION", "2024-01");
+    let client = DynamicClient::builder()
+        .spec_document("ledger.yaml", THREE_KEYS)
+        .base_url(server.uri())
+        .credential("clientId", "id-7")
+        .credential("secret", "s3cret")
+        .credentials_from_env()
+        .cache(no_cache())
+        .build()
+        .await
+        .unwrap();
+    let accounts = client.resource("accounts").unwrap().method("list").unwrap();
+    assert_eq!(accounts.missing_credentials(), None);
+    let got = accounts.call(Args::new()).await.unwrap();
+    assert_eq!(got.body, json!([{"id": "a1"}]));
+    // The second alternative of `/me` is met by two of the keys.
+    let me = client.resource("me").unwrap().method("list").unwrap();
+    assert_eq!(me.missing_credentials(), None);
+    assert_eq!(
+        me.call(Args::new()).await.unwrap().body,
+        json!({"me": true})
+    );
+
+    // Without the secret: the missing scheme is named with the credential that satisfies it,
+    // and the keys that were given are still sent (the server names what is missing).
+    std::env::remove_var("TERN_LEDGER_VERSION");
+    let partial = DynamicClient::builder()
+        .spec_document("ledger.yaml", THREE_KEYS)
+        .base_url(server.uri())
+        .credential("client_id", "id-7")
+        .cache(no_cache())
+        .build()
+        .await
+        .unwrap();
+    let accounts = partial
+        .resource("accounts")
+        .unwrap()
+        .method("list")
+        .unwrap();
+    let missing = accounts.missing_credentials().unwrap();
+    let named: Vec<(&str, Option<&str>)> = missing
+        .iter()
+        .map(|m| {
+            (
+                m.scheme.as_str(),
+                m.credential.as_ref().map(|c| c.method.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("secret", Some("secret")),
+            ("ledgerVersion", Some("ledger_version"))
+        ]
+    );
+    let env: Vec<&str> = missing
+        .iter()
+        .filter_map(|m| m.credential.as_ref()?.env.first().map(String::as_str))
+        .collect();
+    assert_eq!(env, ["TERN_SECRET", "TERN_LEDGER_VERSION"]);
+
+    // A scheme the API does not declare is an error naming the ones it does.
+    let err = DynamicClient::builder()
+        .spec_document("ledger.yaml", THREE_KEYS)
+        .base_url(server.uri())
+        .credential("password", "x")
+        .cache(no_cache())
+        .build()
+        .await
+        .expect_err("an unknown scheme is refused");
+    assert!(
+        err.to_string()
+            .contains("client_id, secret, ledger_version"),
+        "{err}"
+    );
+}

@@ -31,9 +31,14 @@ impl AuthPlan {
 pub struct CredentialPlan {
     /// What it is.
     pub kind: CredentialKind,
-    /// The security scheme it satisfies: a request sends it only where its `security` names
-    /// this scheme. `None`: sent with every request.
-    pub scheme: Option<String>,
+    /// The builder method that takes it: the kind's ([`CredentialKind::method`]), or, where an
+    /// API declares several API-key schemes, one named after each scheme (`client_id`,
+    /// `secret`), so that a requirement combining them can be met.
+    pub method: String,
+    /// The security schemes it satisfies: a request sends it only where its `security` names
+    /// one of them (a token satisfies every token scheme; an API key its own). Empty: sent
+    /// with every request.
+    pub schemes: Vec<String>,
     /// Whether a security scheme declares it (else it was found: configured in `tern.toml`,
     /// or the API's own token endpoint).
     pub declared: bool,
@@ -170,18 +175,27 @@ pub(crate) fn auth(model: &ApiModel, config: &Config, client_name: &str) -> Auth
         let Some(kind) = credential_of(scheme) else {
             continue;
         };
-        // One credential per builder method: the first scheme that asks for it.
-        if credentials.iter().any(|c| c.kind.method() == kind.method()) {
+        // A token, basic credentials or a client-credentials flow: one per kind, satisfying
+        // every scheme of that kind (the first scheme's settings win). API keys: one per
+        // scheme, since each is a value of its own.
+        let shared = !matches!(kind, CredentialKind::ApiKey { .. });
+        if let Some(existing) = credentials
+            .iter_mut()
+            .find(|c| shared && c.kind.method() == kind.method())
+        {
+            existing.schemes.push(scheme.name.clone());
             continue;
         }
         credentials.push(CredentialPlan {
             env: env_of(&kind, env, &prefix),
+            method: kind.method().to_owned(),
             kind,
-            scheme: Some(scheme.name.clone()),
+            schemes: vec![scheme.name.clone()],
             declared: true,
             description: scheme.description.clone(),
         });
     }
+    name_api_keys(&mut credentials, &prefix);
     // A client-credentials flow the schemes do not declare: configured, or the API's own token
     // endpoint. The token it fetches is sent as the API's bearer credential.
     let token = match &config.auth.client_credentials {
@@ -193,27 +207,90 @@ pub(crate) fn auth(model: &ApiModel, config: &Config, client_name: &str) -> Auth
         .any(|c| matches!(c.kind, CredentialKind::ClientCredentials { .. }));
     if let (Some((token_url, json)), false) = (token, declared) {
         let kind = CredentialKind::ClientCredentials { token_url, json };
-        let scheme = model
-            .security_schemes
-            .iter()
-            .find(|s| {
-                matches!(
-                    s.kind,
-                    SecuritySchemeKind::Bearer { .. } | SecuritySchemeKind::OAuth2 { .. }
-                )
-            })
-            .map(|s| s.name.clone());
         credentials.push(CredentialPlan {
             env: env_of(&kind, env, &prefix),
+            method: kind.method().to_owned(),
             kind,
-            scheme,
+            schemes: token_schemes(model),
             declared: false,
             description: None,
         });
     }
+    // A token the caller gives satisfies every scheme that takes a bearer token, client
+    // credentials' included.
+    if let Some(token) = credentials
+        .iter_mut()
+        .find(|c| c.kind == CredentialKind::AccessToken)
+    {
+        token.schemes = token_schemes(model);
+    }
     AuthPlan {
         credentials,
         base_url_env: env_var(&env.base_url, &prefix, "BASE_URL"),
+    }
+}
+
+/// The schemes a bearer token satisfies (HTTP bearer, OpenID Connect, OAuth 2), in order.
+fn token_schemes(model: &ApiModel) -> Vec<String> {
+    model
+        .security_schemes
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                SecuritySchemeKind::Bearer { .. }
+                    | SecuritySchemeKind::OpenIdConnect { .. }
+                    | SecuritySchemeKind::OAuth2 { .. }
+            )
+        })
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// Builder methods a credential must not be named like.
+const RESERVED_METHODS: &[&str] = &[
+    "access_token",
+    "basic_auth",
+    "client_credentials",
+    "base_url",
+    "build",
+    "configure",
+    "default_header",
+    "from_env",
+    "http_client",
+    "max_retries",
+    "timeout",
+    "new",
+];
+
+/// Where an API declares several API-key schemes (a client id, a secret and a version header
+/// required together), each key is taken by a method and read from a variable named after its
+/// scheme: `client_id(…)`, `<PREFIX>_CLIENT_ID`. A single key keeps `api_key`.
+fn name_api_keys(credentials: &mut [CredentialPlan], prefix: &str) {
+    let keys = credentials
+        .iter()
+        .filter(|c| matches!(c.kind, CredentialKind::ApiKey { .. }))
+        .count();
+    if keys < 2 {
+        return;
+    }
+    let mut taken: Vec<String> = credentials.iter().map(|c| c.method.clone()).collect();
+    taken.retain(|m| m != "api_key");
+    for c in credentials.iter_mut() {
+        let (CredentialKind::ApiKey { .. }, Some(scheme)) = (&c.kind, c.schemes.first()) else {
+            continue;
+        };
+        let mut base = tern_model::naming::snake_ident(scheme);
+        if RESERVED_METHODS.contains(&base.as_str()) {
+            base = format!("{base}_key");
+        }
+        let method = tern_model::naming::unique(&base, |m| taken.iter().any(|t| t == m));
+        taken.push(method.clone());
+        c.env = vec![format!(
+            "{prefix}_{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(method.as_str())
+        )];
+        c.method = method;
     }
 }
 

@@ -94,7 +94,7 @@ fn finch_credentials_and_headers() {
     );
     let token = &plan.auth.credentials[0];
     assert_eq!(token.env, ["FINCH_ACCESS_TOKEN"]);
-    assert!(token.scheme.is_some() && token.declared);
+    assert!(!token.schemes.is_empty() && token.declared);
     assert_eq!(plan.auth.base_url_env, "FINCH_BASE_URL");
     // Finch-API-Version: required everywhere with one default, so a client default and no
     // method's argument.

@@ -26,7 +26,7 @@ pub(crate) struct Shared {
     pub(crate) default_headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) default_query: Vec<(String, String)>,
     /// Credentials with the security scheme they satisfy (`None` = sent with every request).
-    pub(crate) credentials: Vec<(Option<String>, Credential)>,
+    pub(crate) credentials: Vec<(Vec<String>, Credential)>,
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) budget: RetryBudget,
     pub(crate) sleeper: Arc<dyn Sleeper>,
@@ -80,7 +80,7 @@ enum PendingCredential {
     OAuth2(OAuth2ClientCredentials),
 }
 
-struct Tagged(Option<String>, PendingCredential);
+struct Tagged(Vec<String>, PendingCredential);
 
 /// Configures a [`Client`].
 pub struct ClientBuilder {
@@ -161,7 +161,7 @@ impl ClientBuilder {
     /// Authenticates with a bearer token.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
         self.credentials.push(Tagged(
-            None,
+            Vec::new(),
             PendingCredential::Ready(Credential::Bearer(token.into())),
         ));
         self
@@ -169,13 +169,13 @@ impl ClientBuilder {
     /// Authenticates with a bearer token read from an environment variable when building.
     pub fn bearer_token_from_env(mut self, var: impl Into<String>) -> Self {
         self.credentials
-            .push(Tagged(None, PendingCredential::BearerEnv(var.into())));
+            .push(Tagged(Vec::new(), PendingCredential::BearerEnv(var.into())));
         self
     }
     /// Authenticates with tokens from a provider.
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
         self.credentials.push(Tagged(
-            None,
+            Vec::new(),
             PendingCredential::Ready(Credential::BearerProvider(provider)),
         ));
         self
@@ -183,7 +183,7 @@ impl ClientBuilder {
     /// Authenticates with HTTP basic.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.credentials.push(Tagged(
-            None,
+            Vec::new(),
             PendingCredential::Ready(Credential::Basic {
                 username: username.into(),
                 password: password.into(),
@@ -199,7 +199,7 @@ impl ClientBuilder {
         value: impl Into<Secret>,
     ) -> Self {
         self.credentials.push(Tagged(
-            None,
+            Vec::new(),
             PendingCredential::Ready(Credential::ApiKey {
                 location,
                 name: name.into(),
@@ -211,14 +211,15 @@ impl ClientBuilder {
     /// Authenticates with OAuth2 client credentials (tokens fetched, cached and refreshed).
     pub fn oauth2_client_credentials(mut self, settings: OAuth2ClientCredentials) -> Self {
         self.credentials
-            .push(Tagged(None, PendingCredential::OAuth2(settings)));
+            .push(Tagged(Vec::new(), PendingCredential::OAuth2(settings)));
         self
     }
     /// Ties the credential added last to a security scheme name: it is then sent only to
-    /// requests whose [`crate::Request::security`] selects that scheme.
+    /// requests whose [`crate::Request::security`] selects that scheme. Called again, it ties
+    /// the credential to another scheme as well (one token satisfying two token schemes).
     pub fn for_scheme(mut self, scheme: impl Into<String>) -> Self {
         if let Some(last) = self.credentials.last_mut() {
-            last.0 = Some(scheme.into());
+            last.0.push(scheme.into());
         }
         self
     }

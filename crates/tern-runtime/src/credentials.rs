@@ -18,9 +18,11 @@ pub(crate) fn secret_value(name: &str, value: &str) -> Result<HeaderValue, Error
 }
 
 /// The credentials a request sends: untagged ones always; of the tagged ones, those of the
-/// first non-empty security alternative the client can satisfy entirely.
+/// first non-empty security alternative the client can satisfy entirely. When none can be,
+/// those of the alternative it satisfies best (the server's answer then names what is
+/// missing, rather than a bare 401 for a request sent without any credential).
 pub(crate) fn select_credentials(
-    credentials: &[(Option<String>, Credential)],
+    credentials: &[(Vec<String>, Credential)],
     security: Option<&Security>,
 ) -> Vec<usize> {
     match security {
@@ -39,24 +41,48 @@ pub(crate) fn select_credentials(
 }
 
 pub(crate) fn choose_credentials<'a, I: Iterator<Item = &'a str>>(
-    credentials: &[(Option<String>, Credential)],
+    credentials: &[(Vec<String>, Credential)],
     alternatives: impl Iterator<Item = I>,
 ) -> Vec<usize> {
     let untagged = credentials
         .iter()
         .enumerate()
-        .filter(|(_, (s, _))| s.is_none())
+        .filter(|(_, (tags, _))| tags.is_empty())
         .map(|(i, _)| i);
     let has = |scheme: &str| {
         credentials
             .iter()
-            .position(|(s, _)| s.as_deref() == Some(scheme))
+            .position(|(tags, _)| tags.iter().any(|t| t == scheme))
     };
-    let chosen: Vec<usize> = alternatives
-        .map(|alt| alt.map(has).collect::<Option<Vec<usize>>>())
-        .find_map(|alt| alt.filter(|chosen| !chosen.is_empty()))
-        .unwrap_or_default();
-    untagged.chain(chosen).collect()
+    // Per alternative: the credentials it can take, and whether it is met entirely.
+    let mut best: Option<Vec<usize>> = None;
+    let mut chosen = None;
+    for alt in alternatives {
+        let (mut found, mut complete) = (Vec::new(), true);
+        for scheme in alt {
+            match has(scheme) {
+                Some(i) if !found.contains(&i) => found.push(i),
+                Some(_) => {}
+                None => complete = false,
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        if complete {
+            chosen = Some(found);
+            break;
+        }
+        if best.as_ref().is_none_or(|b| found.len() > b.len()) {
+            best = Some(found);
+        }
+    }
+    if chosen.is_none() && best.is_some() {
+        tracing::warn!("no security alternative of the request is met entirely; sending the credentials of the closest one");
+    }
+    untagged
+        .chain(chosen.or(best).unwrap_or_default())
+        .collect()
 }
 
 impl Client {

@@ -18,6 +18,17 @@ pub(crate) fn transport_error(request: RequestInfo, source: reqwest::Error) -> E
                 protocol = Some(h.to_string());
             }
         }
+        // A body the HTTP (or TLS) layer cannot decode, such as invalid chunking: the bytes
+        // arrived and are wrong, which a retry does not mend.
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            let invalid = matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            );
+            if invalid && protocol.is_none() {
+                protocol = Some(format!("the response body is not valid HTTP: {io}"));
+            }
+        }
         cause = e.source();
     }
     match protocol {

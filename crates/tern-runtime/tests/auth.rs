@@ -272,7 +272,8 @@ async fn oauth_token_path_under_the_base_url() {
 }
 
 /// Each request sends the credentials of the first security alternative the client can satisfy
-/// entirely (plus any credential not tied to a scheme); with no declared security, all of them.
+/// entirely (plus any credential not tied to a scheme), or of the closest one when none is met;
+/// with no declared security, all of them.
 #[tokio::test]
 async fn security_alternatives_choose_the_credentials_sent() {
     let server = support::ok_server("/x").await;
@@ -280,6 +281,7 @@ async fn security_alternatives_choose_the_credentials_sent() {
     let client = b
         .bearer_token("tok")
         .for_scheme("bearerAuth")
+        .for_scheme("oauth")
         .api_key(ApiKeyLocation::Header, "X-Api-Key", "key")
         .for_scheme("apiKey")
         .api_key(ApiKeyLocation::Header, "X-Always", "yes")
@@ -307,6 +309,17 @@ async fn security_alternatives_choose_the_credentials_sent() {
             (false, false, true),
         ),
         (Request::get("/x"), (true, true, true)),
+        // The bearer token satisfies a second token scheme too.
+        (
+            Request::get("/x").security_static(&[&["oauth"]]),
+            (true, false, true),
+        ),
+        // No alternative is met entirely: the credentials of the closest are sent (the server
+        // then says what is missing) instead of none.
+        (
+            Request::get("/x").security_static(&[&["missing"], &["apiKey", "partnerId"]]),
+            (false, true, true),
+        ),
     ];
     for (i, (request, expected)) in cases.into_iter().enumerate() {
         client.execute(request).await.unwrap();

@@ -256,6 +256,56 @@ fn options_footer() -> String {
     out
 }
 
+/// How `tern call` takes a planned credential: its flag, and the variable it is read from.
+fn credential_flag(c: &tern_plan::CredentialPlan) -> String {
+    use tern_plan::CredentialKind as K;
+    match &c.kind {
+        K::ApiKey { .. } if c.method != "api_key" => format!(
+            "--auth {}=KEY  [env: {}]",
+            c.method,
+            c.env.first().map_or("", String::as_str)
+        ),
+        K::ApiKey { .. } => "--api-key KEY  [env: TERN_API_KEY]".to_owned(),
+        K::AccessToken => "--bearer-token TOKEN  [env: TERN_BEARER_TOKEN]".to_owned(),
+        K::Basic => "--basic USER:PASSWORD  [env: TERN_BASIC_AUTH]".to_owned(),
+        K::ClientCredentials { .. } => {
+            "--client-credentials ID:SECRET  [env: TERN_CLIENT_CREDENTIALS]".to_owned()
+        }
+    }
+}
+
+/// The warning for a call whose security requirement the given credentials cannot meet.
+fn missing_message(method: &MethodRef<'_>, missing: &[tern_dynamic::MissingCredential]) -> String {
+    let each: Vec<String> = missing
+        .iter()
+        .map(|m| match &m.credential {
+            Some(c) => format!("`{}` ({})", m.scheme, credential_flag(c)),
+            None => format!("`{}` (Tern cannot send this kind of credential)", m.scheme),
+        })
+        .collect();
+    let n = &method.operation().rest_name;
+    format!(
+        "`{} {}` asks for credentials not given: {}; sending the request with what was given",
+        n.resource,
+        n.method,
+        each.join(", ")
+    )
+}
+
+/// The credentials an API takes, for the top of its help.
+fn credentials_help(client: &DynamicClient) -> String {
+    let auth = tern_plan::auth_plan(&client.api().model, &tern_plan::PlanOptions::new("tern"));
+    if auth.credentials.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nCredentials:\n");
+    for c in &auth.credentials {
+        let schemes = c.schemes.join(", ");
+        out.push_str(&format!("  {:<56} {schemes}\n", credential_flag(c)));
+    }
+    out
+}
+
 fn top_help(client: &DynamicClient) -> String {
     let api = client.api();
     let mut out = format!("{} {} — {} resources\n\nUsage: tern call --spec SPEC RESOURCE METHOD [ARGS…] [--name value…]\n\nResources:\n", api.model.title, api.model.version, client.resources().len());
@@ -264,6 +314,7 @@ fn top_help(client: &DynamicClient) -> String {
             out.push_str(&format!("  {name:<32} {} method(s)\n", r.methods().len()));
         }
     }
+    out.push_str(&credentials_help(client));
     out.push_str("\nRun `tern call --spec SPEC RESOURCE --help` for a resource's methods.\n");
     out
 }
@@ -317,15 +368,22 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         Err(e) => return usage(e),
     };
     if args.verbose || args.dry_run {
-        let secrets = [&args.conn.api_key, &args.conn.bearer_token]
+        let conn = &args.conn;
+        let pairs = [&conn.basic, &conn.client_credentials];
+        let secrets = [&conn.api_key, &conn.bearer_token]
             .into_iter()
             .flatten()
             .cloned()
             .chain(
-                args.conn
-                    .basic
-                    .iter()
+                pairs
+                    .into_iter()
+                    .flatten()
                     .flat_map(|b| b.split(':').map(str::to_owned).collect::<Vec<_>>()),
+            )
+            .chain(
+                conn.auth
+                    .iter()
+                    .filter_map(|a| a.split_once('=').map(|(_, v)| v.to_owned())),
             )
             .filter(|s| s.len() >= 3)
             .collect();
@@ -380,6 +438,9 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         Ok(a) => a,
         Err(e) => return usage(e),
     };
+    if let (Some(missing), false) = (method.missing_credentials(), args.quiet) {
+        eprintln!("warning: {}", missing_message(&method, &missing));
+    }
     if args.all_pages {
         return list_all(&method, call_args, args.max_pages, &mut stdout).await;
     }

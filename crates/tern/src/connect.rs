@@ -20,6 +20,14 @@ pub(crate) struct Connection {
     /// HTTP basic credentials as USER:PASSWORD.
     #[arg(long, env = "TERN_BASIC_AUTH", hide_env_values = true)]
     pub(crate) basic: Option<String>,
+    /// A credential for one security scheme, as SCHEME=VALUE (repeatable): for APIs that
+    /// declare several API keys, often required together. SCHEME is the scheme's name or its
+    /// snake_case form; each is also read from TERN_<SCHEME> (spec-derived help lists them).
+    #[arg(long = "auth", value_name = "SCHEME=VALUE")]
+    pub(crate) auth: Vec<String>,
+    /// OAuth 2 client credentials as ID:SECRET, exchanged for a token at the API's token URL.
+    #[arg(long, env = "TERN_CLIENT_CREDENTIALS", hide_env_values = true)]
+    pub(crate) client_credentials: Option<String>,
     /// Extra header `Name: value` (repeatable).
     #[arg(long)]
     pub(crate) header: Vec<String>,
@@ -111,6 +119,19 @@ impl Connection {
         }
         if let Some(t) = &self.bearer_token {
             builder = builder.bearer_token(t.clone());
+        }
+        for a in &self.auth {
+            match a.split_once('=') {
+                Some((scheme, value)) => builder = builder.credential(scheme.trim(), value),
+                None => return Err(format!("`--auth {a}` must be SCHEME=VALUE")),
+            }
+        }
+        builder = builder.credentials_from_env();
+        if let Some(pair) = &self.client_credentials {
+            match pair.split_once(':') {
+                Some((id, secret)) => builder = builder.oauth2_client(id, secret),
+                None => return Err("`--client-credentials` must be ID:SECRET".into()),
+            }
         }
         if let Some(basic) = &self.basic {
             let (u, p) = basic.split_once(':').unwrap_or((basic.as_str(), ""));
