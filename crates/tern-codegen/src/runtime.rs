@@ -5,8 +5,9 @@
 //!
 //! The copy is textual, because it must keep the runtime's comments and layout; it relies on
 //! two conventions of tern-runtime's source, which the tests check: paths inside the crate
-//! are written `crate::…` (re-rooted to `crate::runtime::…`) and test-only items carry
-//! `#[cfg(test)]` on a line of their own (cut, with their doc comments).
+//! are written `crate::…` (re-rooted to `crate::runtime::…`) and test-only and fuzzer-only
+//! items carry `#[cfg(test)]` or `#[cfg(fuzzing)]` on a line of their own (cut, with their doc
+//! comments).
 
 use crate::GeneratedFile;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +37,14 @@ pub(crate) fn files(krate: &str) -> Vec<GeneratedFile> {
 
 /// One runtime file as the carrying crate compiles it.
 pub(crate) fn carry(text: &str, krate: &str) -> String {
-    let text = cut_items(text, &["#[cfg(test)]", "#[cfg(feature = \"source\")]"]);
+    let text = cut_items(
+        text,
+        &[
+            "#[cfg(test)]",
+            "#[cfg(feature = \"source\")]",
+            "#[cfg(fuzzing)]",
+        ],
+    );
     let text = replace_path(&text, "crate::", "crate::runtime::");
     replace_path(&text, "tern_runtime::", &format!("{krate}::runtime::"))
 }
@@ -314,6 +322,7 @@ mod tests {
             syn::parse_file(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
             for gone in [
                 "cfg(test)",
+                "cfg(fuzzing)",
                 "tern_runtime",
                 "mod source",
                 "#![",

@@ -7,11 +7,12 @@ use tern_model::{ArgumentLocation, BodyKind, Operation, ParameterLocation, Param
 use tern_runtime::{Method, Request};
 
 /// Values for a call: positional ones in order, then named ones (snake_case or the spec's own
-/// names).
+/// names), and optionally the request body as a whole.
 #[derive(Debug, Clone, Default)]
 pub struct Args {
     pub(crate) positional: Vec<Json>,
     pub(crate) named: Vec<(String, Json)>,
+    pub(crate) body: Option<Json>,
 }
 
 impl Args {
@@ -29,6 +30,14 @@ impl Args {
         self.named.push((name.into(), value.into()));
         self
     }
+    /// The request body as a whole, under the spec's own member names: any member is sent,
+    /// including those of one branch of a `oneOf` body or those named like a path parameter.
+    /// Body members given as arguments are set on top of it. It is validated as a whole
+    /// against the body's schema.
+    pub fn body(mut self, body: impl Into<Json>) -> Args {
+        self.body = Some(body.into());
+        self
+    }
 }
 
 fn normalise(name: &str) -> String {
@@ -36,12 +45,17 @@ fn normalise(name: &str) -> String {
 }
 
 /// Binds values to the operation's arguments: `Some(value)` per argument, in `op.arguments`
-/// order.
+/// order. A required body member present in `args.body` is given.
 pub(crate) fn bind(
     op: &Operation,
     method: &str,
     args: Args,
 ) -> Result<Vec<Option<Json>>, DynamicError> {
+    let in_body = |a: &tern_model::Argument| match (&args.body, a.location) {
+        (Some(Json::Object(m)), ArgumentLocation::BodyProperty) => m.contains_key(&a.original),
+        (Some(_), ArgumentLocation::Body) => true,
+        _ => false,
+    };
     let mut values: Vec<Option<Json>> = vec![None; op.arguments.len()];
     let positional: Vec<usize> = op
         .arguments
@@ -61,11 +75,14 @@ pub(crate) fn bind(
         values[*slot] = Some(v);
     }
     for (name, v) in args.named {
+        // The argument's own name first (`id_query`), then the spec's name (`id`, which the
+        // first of two same-named parameters keeps), then the snake_case form (`created-at`).
         let wanted = normalise(&name);
-        let Some(i) = op
-            .arguments
-            .iter()
-            .position(|a| a.name == name || a.original == name || a.name == wanted)
+        let position =
+            |pred: &dyn Fn(&tern_model::Argument) -> bool| op.arguments.iter().position(pred);
+        let Some(i) = position(&|a| a.name == name)
+            .or_else(|| position(&|a| a.original == name))
+            .or_else(|| position(&|a| a.name == wanted))
         else {
             return Err(DynamicError::UnknownArgument {
                 method: method.to_owned(),
@@ -82,7 +99,7 @@ pub(crate) fn bind(
         values[i] = Some(v);
     }
     for (a, v) in op.arguments.iter().zip(values.iter_mut()) {
-        if a.required && v.is_none() {
+        if a.required && v.is_none() && !in_body(a) {
             // A required value the spec fixes is sent for the caller.
             match &a.default {
                 Some(d) => *v = serde_json::to_value(d).ok(),
@@ -98,19 +115,52 @@ pub(crate) fn bind(
     Ok(values)
 }
 
-/// The JSON object built from body-property arguments, when the method has any given.
-pub(crate) fn body_properties(op: &Operation, values: &[Option<Json>]) -> Option<Json> {
-    let mut body = serde_json::Map::new();
+/// The request body to send: the whole-body argument, or the body given as a whole with the
+/// body-member arguments set on top (`None` when the method takes no body or none was given).
+pub(crate) fn assemble_body(
+    op: &Operation,
+    method: &str,
+    values: &[Option<Json>],
+    given: Option<Json>,
+) -> Result<Option<Json>, DynamicError> {
+    let mut whole = None;
+    let mut members = Vec::new();
     for (a, v) in op.arguments.iter().zip(values) {
-        if let (ArgumentLocation::BodyProperty, Some(v)) = (a.location, v) {
-            body.insert(a.original.clone(), v.clone());
+        match (a.location, v) {
+            (ArgumentLocation::Body, Some(v)) => whole = Some((a, v.clone())),
+            (ArgumentLocation::BodyProperty, Some(v)) => members.push((a, v.clone())),
+            _ => {}
         }
     }
-    let has_body_properties = op
+    if let Some((a, v)) = whole {
+        if given.is_some() {
+            return Err(DynamicError::DuplicateArgument {
+                method: method.to_owned(),
+                name: a.name.clone(),
+            });
+        }
+        return Ok(Some(v));
+    }
+    let has_members = op
         .arguments
         .iter()
         .any(|a| a.location == ArgumentLocation::BodyProperty);
-    has_body_properties.then_some(Json::Object(body))
+    let mut body = match given {
+        Some(b) => b,
+        None if has_members => Json::Object(serde_json::Map::new()),
+        None => return Ok(None),
+    };
+    for (a, v) in members {
+        let Json::Object(m) = &mut body else {
+            return Err(DynamicError::InvalidArgument {
+                method: method.to_owned(),
+                name: a.name.clone(),
+                message: "the body given is not a JSON object, so it has no member to set".into(),
+            });
+        };
+        m.insert(a.original.clone(), v);
+    }
+    Ok(Some(body))
 }
 
 fn scalar(v: &Json) -> String {
@@ -120,39 +170,30 @@ fn scalar(v: &Json) -> String {
     }
 }
 
-/// Builds the request for bound values.
-pub(crate) fn request(op: &Operation, values: &[Option<Json>]) -> Request {
+/// Builds the request for bound values and the assembled body.
+pub(crate) fn request(op: &Operation, values: &[Option<Json>], body: Option<Json>) -> Request {
     let method = Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::GET);
     let mut req = Request::new(method, op.path.clone());
-    let mut body = serde_json::Map::new();
-    let mut whole_body: Option<Json> = None;
     let mut cookies = Vec::new();
     for (a, v) in op.arguments.iter().zip(values) {
-        let Some(v) = v else { continue };
-        match a.location {
-            ArgumentLocation::Parameter(i) => {
-                let p = &op.parameters[i];
-                match p.location {
-                    ParameterLocation::Path => req = req.path_param(p.name.clone(), scalar(v)),
-                    ParameterLocation::Header => req = req.header(p.name.clone(), scalar(v)),
-                    ParameterLocation::Cookie => cookies.push(format!("{}={}", p.name, scalar(v))),
-                    ParameterLocation::Query => req = query(req, &p.name, v, p.style, p.explode),
-                    _ => {}
-                }
-            }
-            ArgumentLocation::BodyProperty => {
-                body.insert(a.original.clone(), v.clone());
-            }
-            ArgumentLocation::Body | _ => whole_body = Some(v.clone()),
+        let (Some(v), ArgumentLocation::Parameter(i)) = (v, a.location) else {
+            continue;
+        };
+        let p = &op.parameters[i];
+        match p.location {
+            ParameterLocation::Path => req = req.path_param(p.name.clone(), scalar(v)),
+            ParameterLocation::Header => req = req.header(p.name.clone(), scalar(v)),
+            ParameterLocation::Cookie => cookies.push(format!("{}={}", p.name, scalar(v))),
+            ParameterLocation::Query => req = query(req, &p.name, v, p.style, p.explode),
+            _ => {}
         }
     }
     if !cookies.is_empty() {
         req = req.header("Cookie", cookies.join("; "));
     }
-    let Some(rb) = &op.request_body else {
+    let (Some(rb), Some(payload)) = (&op.request_body, body) else {
         return req;
     };
-    let payload = whole_body.unwrap_or(Json::Object(body));
     if matches!(&payload, Json::Object(m) if m.is_empty()) && !rb.required {
         return req;
     }

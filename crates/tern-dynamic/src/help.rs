@@ -76,6 +76,16 @@ pub(crate) fn method(model: &ApiModel, op: &Operation) -> String {
                 out.push_str(&format!("      default: {default}\n"));
             }
         }
+        if op
+            .arguments
+            .iter()
+            .any(|a| a.name != tern_model::naming::snake_ident(&a.original))
+        {
+            out.push_str("  (A name the spec gives twice is kept by the first; the others add where they go: `_path`, `_query`, `_header`, `_cookie`, `_body`.)\n");
+        }
+        if op.request_body.is_some() {
+            out.push_str("  The body can also be given whole, under the spec's member names (`--body JSON|@FILE`); arguments are set on top of it.\n");
+        }
     }
     if let Some(r) = op.success_response() {
         let shape = r

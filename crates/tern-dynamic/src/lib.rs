@@ -25,6 +25,7 @@ mod cache;
 mod credentials;
 mod help;
 mod schema;
+mod validate;
 
 pub use args::Args;
 pub use cache::{CacheOptions, Clock, SystemClock};
@@ -132,7 +133,7 @@ pub struct LoadedApi {
     /// Where it came from (a URL or path).
     pub source: String,
     resources: Vec<(String, Vec<usize>)>,
-    validators: Vec<OnceLock<Vec<Option<jsonschema::Validator>>>>,
+    validators: Vec<OnceLock<validate::OpValidators>>,
     /// Per operation: the validator of its success response's JSON body, built on first use.
     response_validators: Vec<OnceLock<Option<jsonschema::Validator>>>,
 }
@@ -177,44 +178,9 @@ impl LoadedApi {
             .as_ref()
     }
 
-    fn validators(&self, index: usize) -> &[Option<jsonschema::Validator>] {
+    fn validators(&self, index: usize) -> &validate::OpValidators {
         self.validators[index].get_or_init(|| {
-            let op = &self.model.operations[index];
-            let v2 = self.spec.version() == tern_spec::SpecVersion::Swagger2;
-            let body_schema = op
-                .request_body
-                .as_ref()
-                .and_then(|b| b.contents.iter().find_map(|c| c.schema_source.clone()));
-            op.arguments
-                .iter()
-                .map(|a| {
-                    let schema = match a.location {
-                        ArgumentLocation::Parameter(i) => {
-                            op.parameters[i].schema_source.as_ref().and_then(|s| {
-                                schema::bundle(
-                                    &self.spec,
-                                    s.file,
-                                    &s.pointer,
-                                    v2 && !s.pointer.ends_with("/schema"),
-                                )
-                            })
-                        }
-                        ArgumentLocation::Body => body_schema
-                            .as_ref()
-                            .and_then(|s| schema::bundle(&self.spec, s.file, &s.pointer, false)),
-                        _ => None,
-                    };
-                    schema.as_ref().and_then(schema::compile)
-                })
-                // The last entry validates a body assembled from body-property arguments.
-                .chain(std::iter::once(
-                    body_schema
-                        .as_ref()
-                        .and_then(|s| schema::bundle(&self.spec, s.file, &s.pointer, false))
-                        .as_ref()
-                        .and_then(schema::compile),
-                ))
-                .collect()
+            validate::OpValidators::build(&self.spec, &self.model.operations[index])
         })
     }
 }
@@ -270,6 +236,7 @@ pub struct DynamicClientBuilder {
     interceptors: Interceptors,
     headers: Vec<(String, String)>,
     cache: CacheOptions,
+    no_validate: bool,
 }
 
 /// Interceptors, shown in `Debug` by count.
@@ -323,6 +290,13 @@ impl DynamicClientBuilder {
     /// it was given.
     pub fn credentials_from_env(mut self) -> Self {
         self.credentials.from_env = true;
+        self
+    }
+    /// Whether arguments are checked against the spec's schemas before anything is sent (the
+    /// default). Off, values are bound and sent as given: for a spec that is wrong about its
+    /// API in a way the relaxed checks do not cover.
+    pub fn validate(mut self, on: bool) -> Self {
+        self.no_validate = !on;
         self
     }
     /// A bearer token.
@@ -431,6 +405,7 @@ impl DynamicClientBuilder {
             api,
             runtime,
             schemes: schemes.into(),
+            validate: !self.no_validate,
         })
     }
 }
@@ -458,6 +433,8 @@ pub struct DynamicClient {
     runtime: tern_runtime::Client,
     /// The security schemes the client's credentials satisfy.
     schemes: Arc<[String]>,
+    /// Whether arguments are checked against the spec before sending.
+    validate: bool,
 }
 
 impl DynamicClient {
@@ -474,6 +451,7 @@ impl DynamicClient {
             interceptors: Interceptors::default(),
             headers: Vec::new(),
             cache: CacheOptions::default(),
+            no_validate: false,
         }
     }
 
@@ -732,6 +710,14 @@ impl<'c> MethodRef<'c> {
         })
     }
 
+    /// Where the schemas this method validates its arguments with contradict themselves (a
+    /// `required` name not declared, or declared in another case), each with its JSON pointer.
+    /// Validation follows the declared properties there, so that nothing the server would take
+    /// is refused; callers warn once.
+    pub fn spec_defects(&self) -> &[String] {
+        &self.client.api.validators(self.index).defects
+    }
+
     /// Help built from the spec: summary, `VERB /path`, parameters with types, response shape.
     pub fn help(&self) -> String {
         help::method(&self.client.api.model, self.operation())
@@ -741,51 +727,16 @@ impl<'c> MethodRef<'c> {
     pub fn prepare(&self, args: Args) -> Result<tern_runtime::Request, DynamicError> {
         let op = self.operation();
         let name = self.qualified();
+        let given = args.body.clone();
         let values = args::bind(op, &name, args)?;
-        let validators = self.client.api.validators(self.index);
-        for ((a, v), validator) in op.arguments.iter().zip(&values).zip(validators) {
-            if let (Some(v), Some(validator)) = (v, validator) {
-                if let Err(e) = validator.validate(v) {
-                    let at = e.instance_path().to_string();
-                    let message = if at.is_empty() {
-                        e.to_string()
-                    } else {
-                        format!("at {at}: {e}")
-                    };
-                    return Err(DynamicError::InvalidArgument {
-                        method: name,
-                        name: a.name.clone(),
-                        message,
-                    });
-                }
-            }
+        let body = args::assemble_body(op, &name, &values, given)?;
+        if self.client.validate {
+            self.client
+                .api
+                .validators(self.index)
+                .check(op, &name, &values, body.as_ref())?;
         }
-        if let (Some(body), Some(Some(validator))) = (
-            args::body_properties(op, &values),
-            validators.get(op.arguments.len()),
-        ) {
-            if let Err(e) = validator.validate(&body) {
-                // `/tags/0` is about the argument whose spec name is `tags`.
-                let path = e.instance_path().to_string();
-                let mut tokens = path.trim_start_matches('/').splitn(2, '/');
-                let head = tokens.next().unwrap_or_default();
-                let rest = tokens
-                    .next()
-                    .map(|r| format!("at /{r}: "))
-                    .unwrap_or_default();
-                let argument = op
-                    .arguments
-                    .iter()
-                    .find(|a| a.location == ArgumentLocation::BodyProperty && a.original == head)
-                    .map_or_else(|| "body".to_owned(), |a| a.name.clone());
-                return Err(DynamicError::InvalidArgument {
-                    method: name,
-                    name: argument,
-                    message: format!("{rest}{e}"),
-                });
-            }
-        }
-        let request = args::request(op, &values);
+        let request = args::request(op, &values, body);
         let model = &self.client.api.model;
         let security = op.security.as_ref().unwrap_or(&model.security);
         Ok(if security.is_empty() {

@@ -1,6 +1,12 @@
 //! Spec schemas → self-contained JSON Schema (2020-12) for `jsonschema`: every `$ref` reached is
 //! copied under `$defs`, and the OpenAPI 3.0 / Swagger 2.0 dialects are normalised (`nullable`,
-//! `x-nullable`, `type: file`, boolean `exclusiveMinimum`, parameter-only keys).
+//! `x-nullable`, `type: file`, boolean `exclusiveMinimum`, parameter-only keys, keywords beside
+//! a `$ref` ignored as those versions say).
+//!
+//! A client must never be stricter than the server: where a schema contradicts itself (a
+//! `required` name its `properties` do not declare, or declare in another case), the validator
+//! follows the declared properties and the defect is reported, with its JSON pointer, for the
+//! caller to warn about.
 
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
@@ -32,6 +38,18 @@ struct Bundler<'s> {
     defs: Map<String, Json>,
     keys: HashMap<(FileId, String), String>,
     queue: Vec<(FileId, String, &'s Value, String)>,
+    /// Swagger 2.0 and OpenAPI 3.0: keywords beside a `$ref` are ignored.
+    legacy_ref: bool,
+    /// Contradictions found, each with its pointer.
+    defects: Vec<String>,
+}
+
+/// A bundled schema and the spec defects found in it.
+pub(crate) struct Bundled {
+    /// The self-contained schema.
+    pub(crate) schema: Json,
+    /// Contradictions the schema was relaxed around (`… at /components/schemas/X`).
+    pub(crate) defects: Vec<String>,
 }
 
 impl<'s> Bundler<'s> {
@@ -71,48 +89,106 @@ impl<'s> Bundler<'s> {
         key
     }
 
-    fn convert(&mut self, file: FileId, v: &'s Value, parameter: bool) -> Json {
+    fn convert(&mut self, file: FileId, v: &'s Value, parameter: bool, at: &str) -> Json {
         let Value::Object(m) = v else {
             return serde_json::to_value(v).unwrap_or(Json::Null);
         };
         let mut out = Map::new();
+        let reference = m.get("$ref").and_then(Value::as_str);
         for (k, child) in m.iter() {
             if parameter && PARAMETER_KEYS.contains(&k.as_str()) {
                 continue;
             }
             if k == "$ref" {
-                if let Some(r) = child.as_str() {
-                    if let Ok(node) = self.spec.resolve(file, r) {
-                        let key = self.def_key(node.file, &node.pointer, node.value);
-                        out.insert("$ref".into(), Json::String(format!("#/$defs/{key}")));
-                    }
+                if let Some(node) = reference.and_then(|r| self.spec.resolve(file, r).ok()) {
+                    let key = self.def_key(node.file, &node.pointer, node.value);
+                    out.insert("$ref".into(), Json::String(format!("#/$defs/{key}")));
                 }
+                continue;
+            }
+            // Swagger 2.0 and OpenAPI 3.0: a `$ref` replaces its object; what is beside it
+            // (often a `description`, sometimes a `type` or a bound) does not constrain.
+            // `nullable` beside it only widens what is accepted, and is kept.
+            if reference.is_some()
+                && self.legacy_ref
+                && !matches!(k.as_str(), "nullable" | "x-nullable")
+            {
                 continue;
             }
             if is_data_key(k) {
                 out.insert(k.clone(), serde_json::to_value(child).unwrap_or(Json::Null));
                 continue;
             }
+            let here = tern_spec::pointer::push(at, k);
             let converted = match child {
                 Value::Object(_) if has_named_schemas(k) => {
                     let mut map = Map::new();
                     for (name, s) in child.as_object().into_iter().flatten() {
-                        map.insert(name.clone(), self.convert(file, s, false));
+                        let there = tern_spec::pointer::push(&here, name);
+                        map.insert(name.clone(), self.convert(file, s, false, &there));
                     }
                     Json::Object(map)
                 }
-                Value::Object(_) => self.convert(file, child, false),
+                Value::Object(_) => self.convert(file, child, false, &here),
                 Value::Array(items)
                     if matches!(k.as_str(), "allOf" | "anyOf" | "oneOf" | "prefixItems") =>
                 {
-                    Json::Array(items.iter().map(|s| self.convert(file, s, false)).collect())
+                    Json::Array(
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| {
+                                let there = tern_spec::pointer::push(&here, &i.to_string());
+                                self.convert(file, s, false, &there)
+                            })
+                            .collect(),
+                    )
                 }
                 other => serde_json::to_value(other).unwrap_or(Json::Null),
             };
             out.insert(k.clone(), converted);
         }
         normalise(&mut out);
+        self.relax_required(&mut out, at);
         Json::Object(out)
+    }
+
+    /// `required` names the declared `properties` lack: one that differs only in case means
+    /// the declared property; one not declared at all is not required here (the server that
+    /// wrote the spec evidently does not insist on it). Each is a defect to report.
+    fn relax_required(&mut self, out: &mut Map<String, Json>, at: &str) {
+        let (Some(Json::Object(properties)), Some(Json::Array(required))) =
+            (out.get("properties"), out.get("required"))
+        else {
+            return;
+        };
+        // An object whose properties come from elsewhere too (composition, or undeclared
+        // members allowed and a pattern) may legitimately require a name it does not list.
+        if ["allOf", "anyOf", "oneOf", "patternProperties"]
+            .iter()
+            .any(|k| out.contains_key(*k))
+        {
+            return;
+        }
+        let mut kept = Vec::new();
+        for name in required.iter().filter_map(Json::as_str) {
+            if properties.contains_key(name) {
+                kept.push(Json::String(name.to_owned()));
+                continue;
+            }
+            match properties.keys().find(|p| p.eq_ignore_ascii_case(name)) {
+                Some(declared) => {
+                    self.defects.push(format!(
+                        "`required` names `{name}`, declared as `{declared}` (at {at}); `{declared}` is required"
+                    ));
+                    kept.push(Json::String(declared.clone()));
+                }
+                None => self.defects.push(format!(
+                    "`required` names `{name}`, which `properties` does not declare (at {at}); not required"
+                )),
+            }
+        }
+        out.insert("required".into(), Json::Array(kept));
     }
 }
 
@@ -174,6 +250,16 @@ fn normalise(out: &mut Map<String, Json>) {
 /// A self-contained JSON Schema for the schema at `file`/`pointer`. `parameter`: the node is a
 /// Swagger 2.0 parameter (its own schema, with extra fields).
 pub(crate) fn bundle(spec: &Spec, file: FileId, pointer: &str, parameter: bool) -> Option<Json> {
+    bundle_checked(spec, file, pointer, parameter).map(|b| b.schema)
+}
+
+/// [`bundle`], with the spec defects the schema was relaxed around.
+pub(crate) fn bundle_checked(
+    spec: &Spec,
+    file: FileId,
+    pointer: &str,
+    parameter: bool,
+) -> Option<Bundled> {
     let tokens = tern_spec::pointer::split(pointer)?;
     let node = spec.file(file).value().at(&tokens)?;
     let mut b = Bundler {
@@ -181,10 +267,12 @@ pub(crate) fn bundle(spec: &Spec, file: FileId, pointer: &str, parameter: bool) 
         defs: Map::new(),
         keys: HashMap::new(),
         queue: Vec::new(),
+        legacy_ref: spec.version() != tern_spec::SpecVersion::OpenApi31,
+        defects: Vec::new(),
     };
-    let mut root = b.convert(file, node, parameter);
-    while let Some((f, _ptr, value, key)) = b.queue.pop() {
-        let converted = b.convert(f, value, false);
+    let mut root = b.convert(file, node, parameter, pointer);
+    while let Some((f, ptr, value, key)) = b.queue.pop() {
+        let converted = b.convert(f, value, false, &ptr);
         b.defs.insert(key, converted);
     }
     if let Json::Object(m) = &mut root {
@@ -192,7 +280,10 @@ pub(crate) fn bundle(spec: &Spec, file: FileId, pointer: &str, parameter: bool) 
             m.insert("$defs".into(), Json::Object(b.defs));
         }
     }
-    Some(root)
+    Some(Bundled {
+        schema: root,
+        defects: b.defects,
+    })
 }
 
 /// A compiled validator (formats are not enforced: specs use them loosely).

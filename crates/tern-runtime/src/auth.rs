@@ -200,6 +200,59 @@ struct TokenResponse {
     expires_in: Option<serde_json::Value>,
 }
 
+/// A token endpoint's successful answer, read.
+#[derive(Debug)]
+pub(crate) struct TokenGrant {
+    /// The access token.
+    pub(crate) token: Secret,
+    /// `expires_in` as the server gave it: a number, or a string holding one.
+    pub(crate) expires_in: Option<f64>,
+    /// How long after the fetch the token is renewed: its lifetime clamped to
+    /// `[0, MAX_TOKEN_LIFETIME]`, less the refresh margin (at most half the lifetime); `None`
+    /// when no lifetime was given.
+    pub(crate) renew_after: Option<Duration>,
+}
+
+/// Reads the body of a token endpoint's 2xx response: an `access_token` string and an optional
+/// `expires_in`, a number or a string holding one. Lifetimes are the server's numbers: NaN,
+/// negative, infinite or absurd ones are clamped to `[0, MAX_TOKEN_LIFETIME]`, never trusted
+/// with arithmetic that can panic.
+pub(crate) fn read_token_response(
+    info: &crate::error::RequestInfo,
+    status: reqwest::StatusCode,
+    body: &[u8],
+    refresh_margin: Duration,
+) -> Result<TokenGrant, Box<crate::error::DecodeError>> {
+    // RFC 6749 §5.1: the parameters are members of a JSON object. Serde also takes a struct
+    // from an array (`["tok", 3600]`); an endpoint's array is not a token. Decoding it as an
+    // object says why.
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        crate::error::decode_json::<serde_json::Map<String, serde_json::Value>>(
+            info, status, body,
+        )?;
+    }
+    let parsed: TokenResponse = crate::error::decode_json(info, status, body)?;
+    let expires_in = parsed.expires_in.as_ref().and_then(|v| {
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    });
+    let renew_after = expires_in.map(|secs| {
+        let max = MAX_TOKEN_LIFETIME.as_secs_f64();
+        let secs = if secs.is_nan() {
+            0.0
+        } else {
+            secs.clamp(0.0, max)
+        };
+        let lifetime = Duration::from_secs_f64(secs);
+        lifetime.saturating_sub(refresh_margin.min(lifetime / 2))
+    });
+    Ok(TokenGrant {
+        token: Secret(parsed.access_token),
+        expires_in,
+        renew_after,
+    })
+}
+
 impl OAuth2Provider {
     pub(crate) fn new(
         settings: OAuth2ClientCredentials,
@@ -285,32 +338,18 @@ impl OAuth2Provider {
                 Some(Error::from_status(api)),
             ));
         }
-        let parsed: TokenResponse =
-            crate::error::decode_json(&info, status, &body).map_err(|e| {
-                fail(
-                    "the token response does not decode as a token (an `access_token` string, an optional numeric `expires_in`)".into(),
-                    Some(Error::Decode(e)),
-                )
-            })?;
-        let seconds = parsed.expires_in.as_ref().and_then(|v| {
-            v.as_f64()
-                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        });
-        // Lifetimes are the server's numbers: NaN, negative, infinite or absurd ones are clamped
-        // to [0, MAX_TOKEN_LIFETIME], never trusted with arithmetic that can panic.
-        let renew_at = seconds.and_then(|secs| {
-            let max = MAX_TOKEN_LIFETIME.as_secs_f64();
-            let secs = if secs.is_nan() {
-                0.0
-            } else {
-                secs.clamp(0.0, max)
-            };
-            let lifetime = Duration::from_secs_f64(secs);
-            Instant::now().checked_add(lifetime.saturating_sub(s.refresh_margin.min(lifetime / 2)))
-        });
-        tracing::debug!(token_url = %url, expires_in = ?seconds, "fetched an OAuth2 token");
+        let grant = read_token_response(&info, status, &body, s.refresh_margin).map_err(|e| {
+            fail(
+                "the token response does not decode as a token (an `access_token` string, an optional numeric `expires_in`)".into(),
+                Some(Error::Decode(e)),
+            )
+        })?;
+        let renew_at = grant
+            .renew_after
+            .and_then(|after| Instant::now().checked_add(after));
+        tracing::debug!(token_url = %url, expires_in = ?grant.expires_in, "fetched an OAuth2 token");
         Ok(CachedToken {
-            token: Secret(parsed.access_token),
+            token: grant.token,
             renew_at,
         })
     }
@@ -339,5 +378,58 @@ impl TokenProvider for OAuth2Provider {
                 *cache = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(body: &str) -> Result<TokenGrant, Box<crate::error::DecodeError>> {
+        let info = crate::error::RequestInfo {
+            method: reqwest::Method::POST,
+            url: "https://auth.example.com/token".into(),
+        };
+        read_token_response(
+            &info,
+            reqwest::StatusCode::OK,
+            body.as_bytes(),
+            Duration::from_secs(30),
+        )
+    }
+
+    #[test]
+    fn token_lifetimes_are_clamped_and_less_the_margin() {
+        let grant = read(r#"{"access_token": "tok", "expires_in": 3600}"#).unwrap();
+        assert_eq!(grant.token.expose(), "tok");
+        assert_eq!(grant.renew_after, Some(Duration::from_secs(3570)));
+        let grant = read(r#"{"access_token": "tok", "expires_in": "40"}"#).unwrap();
+        assert_eq!(grant.renew_after, Some(Duration::from_secs(20)));
+        for huge in ["1e19", "\"1e400\"", "18446744073709551615"] {
+            let grant = read(&format!(r#"{{"access_token": "t", "expires_in": {huge}}}"#)).unwrap();
+            assert_eq!(
+                grant.renew_after,
+                Some(MAX_TOKEN_LIFETIME - Duration::from_secs(30)),
+                "{huge}"
+            );
+        }
+        for none in ["-5", "\"NaN\"", "-0"] {
+            let grant = read(&format!(r#"{{"access_token": "t", "expires_in": {none}}}"#)).unwrap();
+            assert_eq!(grant.renew_after, Some(Duration::ZERO), "{none}");
+        }
+        let grant = read(r#"{"access_token": "t", "expires_in": "soon"}"#).unwrap();
+        assert_eq!((grant.expires_in, grant.renew_after), (None, None));
+    }
+
+    /// Found by the `token` fuzz target: serde took the token from a JSON array
+    /// (`["tok", 3600]`), as it takes any struct.
+    #[test]
+    fn a_token_response_is_an_object() {
+        let err = read(r#" ["tok", 3600]"#).unwrap_err();
+        assert_eq!(err.path, ".");
+        assert!(err.message.contains("expected a map"), "{}", err.message);
+        assert!(read(r#"{"expires_in": 5}"#).is_err());
+        assert!(read(r#"{"access_token": 5}"#).is_err());
+        assert!(read("").is_err());
     }
 }

@@ -140,3 +140,101 @@ pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json::Va
         message: format!("a body value cannot be serialised: {e}"),
     })
 }
+
+/// The fuzz targets' way in (`fuzz/`, which cargo-fuzz builds with `--cfg fuzzing`): thin
+/// wrappers over the crate-private readers of server input. Not part of the API, and absent
+/// from every other build (and from the runtime that generated SDKs carry).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::pagination::{Next, Progress};
+    use crate::{Error, Event, PageInfo, Paginator, RawResponse, Request};
+    use reqwest::header::HeaderMap;
+    use std::time::Duration;
+
+    /// Feeds `chunks` in turn to one server-sent-events parser; the events they complete.
+    pub fn sse_events<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Vec<Event> {
+        let mut parser = crate::sse::Parser::default();
+        chunks.into_iter().flat_map(|c| parser.feed(c)).collect()
+    }
+
+    /// The longest token lifetime believed.
+    pub const MAX_TOKEN_LIFETIME: Duration = crate::auth::MAX_TOKEN_LIFETIME;
+
+    /// A token endpoint's 2xx body read as the OAuth2 provider reads it: the token, `expires_in`
+    /// as given, and how long after the fetch the token is renewed.
+    pub fn token_response(
+        body: &[u8],
+        refresh_margin: Duration,
+    ) -> Option<(String, Option<f64>, Option<Duration>)> {
+        let info = crate::RequestInfo {
+            method: reqwest::Method::POST,
+            url: "https://auth.example.com/token".into(),
+        };
+        let grant =
+            crate::auth::read_token_response(&info, reqwest::StatusCode::OK, body, refresh_margin)
+                .ok()?;
+        Some((
+            grant.token.expose().to_owned(),
+            grant.expires_in,
+            grant.renew_after,
+        ))
+    }
+
+    /// What one page's response says, as [`crate::Page`] reads it.
+    #[derive(Debug)]
+    pub struct PageStep {
+        /// The items, as JSON.
+        pub items: serde_json::Value,
+        /// Where the next page starts, and its request.
+        pub next: Option<(PageInfo, Request)>,
+        /// The URL of the next page's request, when it has one of its own (`Link` paging).
+        pub next_url: Option<String>,
+        /// The server pointed back to a page it had sent.
+        pub stalled: bool,
+        /// Pages received, this one included.
+        pub pages: u64,
+    }
+
+    /// Reads a page of a listing that has received `pages` pages (starting at `seen`) under a
+    /// cap of `max_pages`: the response to `request` at `url`, with `headers` and `body`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn page_step(
+        request: &Request,
+        paginator: &Paginator,
+        url: &str,
+        headers: HeaderMap,
+        body: &[u8],
+        pages: u64,
+        max_pages: Option<u64>,
+        seen: impl IntoIterator<Item = PageInfo>,
+    ) -> Result<PageStep, Error> {
+        let raw = RawResponse {
+            request: crate::RequestInfo {
+                method: reqwest::Method::GET,
+                url: url.to_owned(),
+            },
+            status: reqwest::StatusCode::OK,
+            headers,
+            body: bytes::Bytes::copy_from_slice(body),
+        };
+        let mut progress = Progress {
+            seen: seen.into_iter().collect(),
+            pages,
+            max_pages,
+        };
+        let (items, next) = crate::pagination::read_page(request, paginator, &raw, &mut progress)?;
+        let (next, stalled) = match next {
+            Next::End => (None, false),
+            Next::More(info, request) => (Some((info, *request)), false),
+            Next::Stalled(_) => (None, true),
+        };
+        Ok(PageStep {
+            next_url: next.as_ref().and_then(|(_, r)| r.absolute_url.clone()),
+            items,
+            next,
+            stalled,
+            pages: progress.pages,
+        })
+    }
+}

@@ -87,7 +87,7 @@ pub enum PageInfo {
 
 /// What follows a page.
 #[derive(Debug)]
-enum Next {
+pub(crate) enum Next {
     /// Nothing: the last page.
     End,
     /// The next page.
@@ -99,10 +99,13 @@ enum Next {
 
 /// A listing's progress, carried from page to page: the pages seen and the cap.
 #[derive(Debug, Clone, Default)]
-struct Progress {
-    seen: HashSet<PageInfo>,
-    pages: u64,
-    max_pages: Option<u64>,
+pub(crate) struct Progress {
+    /// Where the pages received so far started.
+    pub(crate) seen: HashSet<PageInfo>,
+    /// Pages received so far.
+    pub(crate) pages: u64,
+    /// The caller's cap on pages ([`Page::max_pages`]).
+    pub(crate) max_pages: Option<u64>,
 }
 
 /// One page of results.
@@ -121,30 +124,249 @@ fn at<'v>(value: &'v serde_json::Value, path: &[String]) -> Option<&'v serde_jso
     path.iter().try_fold(value, |v, k| v.get(k))
 }
 
-/// Parses `Link` headers for `rel="next"`.
+/// The target of the first link with `rel="next"` in `Link` headers (RFC 8288).
+///
+/// A target may hold commas and semicolons (`<https://x.com/users?sort=id,asc&page=2>`), and so
+/// may a quoted parameter (`title="a, b"`); parameter names and relation types match in any
+/// case, `rel` may list several types (`rel="next last"`), and a malformed link is skipped.
 pub fn next_link(headers: &HeaderMap) -> Option<String> {
-    for value in headers.get_all(reqwest::header::LINK) {
-        let Ok(text) = value.to_str() else { continue };
-        for link in text.split(',') {
-            let mut pieces = link.split(';');
-            let target = pieces.next()?.trim();
-            let is_next = pieces.any(|p| {
-                let p = p.trim();
-                p.strip_prefix("rel=").is_some_and(|r| {
-                    r.trim_matches('"')
-                        .split_whitespace()
-                        .any(|r| r.eq_ignore_ascii_case("next"))
-                })
-            });
-            if is_next {
-                return target
-                    .strip_prefix('<')
-                    .and_then(|t| t.strip_suffix('>'))
-                    .map(str::to_owned);
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(next_in_link_value)
+        .map(str::to_owned)
+}
+
+/// The `rel="next"` target in one `Link` header value: `<target>; param=value, <target>; …`.
+fn next_in_link_value(value: &str) -> Option<&str> {
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_ascii_whitespace());
+        if rest.is_empty() {
+            return None;
+        }
+        // `<…>` cannot nest and holds no quotes: it ends at the first `>`.
+        let target = match rest.strip_prefix('<').and_then(|r| r.split_once('>')) {
+            Some((target, after)) => {
+                rest = after;
+                Some(target)
             }
+            None => None,
+        };
+        let (params, after) = split_unquoted(rest, ',');
+        rest = after.unwrap_or("");
+        if let Some(target) = target.filter(|_| rel_is_next(params)) {
+            return Some(target);
         }
     }
-    None
+}
+
+/// Splits `text` at the first `sep` outside a quoted string (`"…"`, with `\` escapes).
+fn split_unquoted(text: &str, sep: char) -> (&str, Option<&str>) {
+    let (mut quoted, mut escaped) = (false, false);
+    for (i, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if quoted && c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            return (&text[..i], Some(&text[i + c.len_utf8()..]));
+        }
+    }
+    (text, None)
+}
+
+/// Whether a link's parameters (`; rel="next"; title="…"`) give it the relation type `next`.
+/// Only the first `rel` counts (RFC 8288 §3.3).
+fn rel_is_next(params: &str) -> bool {
+    let mut rest = Some(params);
+    while let Some(text) = rest {
+        let (param, after) = split_unquoted(text, ';');
+        rest = after;
+        let (name, value) = param.split_once('=').unwrap_or((param, ""));
+        if !name.trim().eq_ignore_ascii_case("rel") {
+            continue;
+        }
+        let value = value.trim();
+        let value = match value.strip_prefix('"') {
+            // `\x` stands for `x`; the closing quote and anything after it are not the value.
+            Some(quoted) => {
+                let mut out = String::with_capacity(quoted.len());
+                let mut chars = quoted.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => out.extend(chars.next()),
+                        c => out.push(c),
+                    }
+                }
+                out
+            }
+            None => value.to_owned(),
+        };
+        return value
+            .split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("next"));
+    }
+    false
+}
+
+/// What a page's response says before its items are decoded: the items (as JSON) and what
+/// follows. It reads only the request, the response and the listing's progress (which it
+/// advances), so the fuzzer reaches it without a client.
+pub(crate) fn read_page(
+    request: &Request,
+    paginator: &Paginator,
+    raw: &RawResponse,
+    progress: &mut Progress,
+) -> Result<(serde_json::Value, Next), Error> {
+    let body: serde_json::Value = raw.json()?;
+    let items = at(&body, paginator.items_path())
+        .cloned()
+        .unwrap_or(serde_json::Value::Array(Vec::new()));
+    let count = items.as_array().map_or(0, Vec::len);
+    let next = match paginator {
+        Paginator::Offset {
+            offset_param,
+            limit_param,
+            total,
+            ..
+        } => {
+            let offset: u64 = request
+                .query_value(offset_param)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let limit: Option<usize> = limit_param
+                .as_deref()
+                .and_then(|l| request.query_value(l))
+                .and_then(|v| v.parse().ok());
+            let total = total
+                .as_deref()
+                .and_then(|t| at(&body, t))
+                .and_then(serde_json::Value::as_u64);
+            progress.seen.insert(PageInfo::Offset(offset));
+            let next = offset.checked_add(count as u64);
+            let more = limit.is_none_or(|l| count >= l)
+                && total.is_none_or(|t| next.is_some_and(|n| n < t));
+            next.filter(|_| more).map(|next| {
+                (
+                    PageInfo::Offset(next),
+                    request.clone().set_query(offset_param, next),
+                )
+            })
+        }
+        Paginator::Cursor {
+            cursor_param,
+            next_cursor,
+            has_more,
+            ..
+        } => next_cursor_page(
+            request,
+            &body,
+            &items,
+            cursor_param,
+            next_cursor.as_deref(),
+            has_more.as_deref(),
+            progress,
+        ),
+        Paginator::PageNumber {
+            page_param,
+            size_param,
+            first_page,
+            ..
+        } => {
+            let page: u64 = request
+                .query_value(page_param)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(*first_page);
+            let size: Option<usize> = size_param
+                .as_deref()
+                .and_then(|l| request.query_value(l))
+                .and_then(|v| v.parse().ok());
+            progress.seen.insert(PageInfo::Page(page));
+            let more = size.is_none_or(|s| count >= s);
+            page.checked_add(1).filter(|_| more).map(|next| {
+                (
+                    PageInfo::Page(next),
+                    request.clone().set_query(page_param, next),
+                )
+            })
+        }
+        Paginator::Link { .. } => next_link(&raw.headers).map(|url| {
+            progress.seen.insert(PageInfo::Url(raw.request.url.clone()));
+            let absolute = match url::Url::parse(&raw.request.url).and_then(|base| base.join(&url))
+            {
+                Ok(u) => u.to_string(),
+                Err(_) => url,
+            };
+            let mut next = request.clone();
+            next.absolute_url = Some(absolute.clone());
+            (PageInfo::Url(absolute), next)
+        }),
+    };
+    progress.pages = progress.pages.saturating_add(1);
+    let next = match next {
+        // An empty page ends the listing, whatever it points to.
+        _ if count == 0 => Next::End,
+        None => Next::End,
+        Some(_) if progress.max_pages.is_some_and(|m| progress.pages >= m) => Next::End,
+        Some((info, next)) => {
+            if progress.seen.insert(info.clone()) {
+                Next::More(info, Box::new(next))
+            } else {
+                Next::Stalled(Box::new((
+                    raw.request.clone(),
+                    format!("the server pointed to a page it had sent before ({info:?})"),
+                )))
+            }
+        }
+    };
+    Ok((items, next))
+}
+
+/// The page after a cursor-paged one: the cursor at `next_cursor` (else the last item's `id`),
+/// unless `has_more` says there is none.
+fn next_cursor_page(
+    request: &Request,
+    body: &serde_json::Value,
+    items: &serde_json::Value,
+    cursor_param: &str,
+    next_cursor: Option<&[String]>,
+    has_more: Option<&[String]>,
+    progress: &mut Progress,
+) -> Option<(PageInfo, Request)> {
+    let more = has_more
+        .and_then(|p| at(body, p))
+        .and_then(serde_json::Value::as_bool);
+    let cursor = match next_cursor {
+        Some(path) => at(body, path).and_then(|c| match c {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }),
+        None => items
+            .as_array()
+            .and_then(|a| a.last())
+            .and_then(|l| l.get("id"))
+            .map(|id| {
+                id.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| id.to_string())
+            }),
+    };
+    if let Some(current) = request.query_value(cursor_param) {
+        progress.seen.insert(PageInfo::Cursor(current.to_owned()));
+    }
+    match (cursor, more) {
+        (Some(c), None | Some(true)) => Some((
+            PageInfo::Cursor(c.clone()),
+            request.clone().set_query(cursor_param, c),
+        )),
+        _ => None,
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Page<T> {
@@ -155,138 +377,14 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
         raw: RawResponse,
         mut progress: Progress,
     ) -> Result<Page<T>, Error> {
-        let body: serde_json::Value = raw.json()?;
-        let items_value = at(&body, paginator.items_path())
-            .cloned()
-            .unwrap_or(serde_json::Value::Array(Vec::new()));
-        let count = items_value.as_array().map_or(0, Vec::len);
-        let last_id = items_value
-            .as_array()
-            .and_then(|a| a.last())
-            .and_then(|l| l.get("id"))
-            .map(|id| {
-                id.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| id.to_string())
-            });
+        let (items, next) = read_page(&request, &paginator, &raw, &mut progress)?;
         let items: Vec<T> = crate::error::decode_value(
             &raw.request,
             raw.status,
-            &items_value,
+            &items,
             &paginator.items_path().join("."),
         )
         .map_err(Error::Decode)?;
-        let next = match &paginator {
-            Paginator::Offset {
-                offset_param,
-                limit_param,
-                total,
-                ..
-            } => {
-                let offset: u64 = request
-                    .query_value(offset_param)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let limit: Option<usize> = limit_param
-                    .as_deref()
-                    .and_then(|l| request.query_value(l))
-                    .and_then(|v| v.parse().ok());
-                let total = total
-                    .as_deref()
-                    .and_then(|t| at(&body, t))
-                    .and_then(serde_json::Value::as_u64);
-                progress.seen.insert(PageInfo::Offset(offset));
-                let next = offset.checked_add(count as u64);
-                let more = limit.is_none_or(|l| count >= l)
-                    && total.is_none_or(|t| next.is_some_and(|n| n < t));
-                next.filter(|_| more).map(|next| {
-                    (
-                        PageInfo::Offset(next),
-                        request.clone().set_query(offset_param, next),
-                    )
-                })
-            }
-            Paginator::Cursor {
-                cursor_param,
-                next_cursor,
-                has_more,
-                ..
-            } => {
-                let more = has_more
-                    .as_ref()
-                    .and_then(|p| at(&body, p))
-                    .and_then(serde_json::Value::as_bool);
-                let cursor = match next_cursor {
-                    Some(path) => at(&body, path).and_then(|c| match c {
-                        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-                        serde_json::Value::Number(n) => Some(n.to_string()),
-                        _ => None,
-                    }),
-                    None => last_id,
-                };
-                if let Some(current) = request.query_value(cursor_param) {
-                    progress.seen.insert(PageInfo::Cursor(current.to_owned()));
-                }
-                match (cursor, more) {
-                    (Some(c), None | Some(true)) => Some((
-                        PageInfo::Cursor(c.clone()),
-                        request.clone().set_query(cursor_param, c),
-                    )),
-                    _ => None,
-                }
-            }
-            Paginator::PageNumber {
-                page_param,
-                size_param,
-                first_page,
-                ..
-            } => {
-                let page: u64 = request
-                    .query_value(page_param)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(*first_page);
-                let size: Option<usize> = size_param
-                    .as_deref()
-                    .and_then(|l| request.query_value(l))
-                    .and_then(|v| v.parse().ok());
-                progress.seen.insert(PageInfo::Page(page));
-                let more = size.is_none_or(|s| count >= s);
-                page.checked_add(1).filter(|_| more).map(|next| {
-                    (
-                        PageInfo::Page(next),
-                        request.clone().set_query(page_param, next),
-                    )
-                })
-            }
-            Paginator::Link { .. } => next_link(&raw.headers).map(|url| {
-                progress.seen.insert(PageInfo::Url(raw.request.url.clone()));
-                let absolute =
-                    match url::Url::parse(&raw.request.url).and_then(|base| base.join(&url)) {
-                        Ok(u) => u.to_string(),
-                        Err(_) => url,
-                    };
-                let mut next = request.clone();
-                next.absolute_url = Some(absolute.clone());
-                (PageInfo::Url(absolute), next)
-            }),
-        };
-        progress.pages = progress.pages.saturating_add(1);
-        let next = match next {
-            // An empty page ends the listing, whatever it points to.
-            _ if count == 0 => Next::End,
-            None => Next::End,
-            Some(_) if progress.max_pages.is_some_and(|m| progress.pages >= m) => Next::End,
-            Some((info, next)) => {
-                if progress.seen.insert(info.clone()) {
-                    Next::More(info, Box::new(next))
-                } else {
-                    Next::Stalled(Box::new((
-                        raw.request.clone(),
-                        format!("the server pointed to a page it had sent before ({info:?})"),
-                    )))
-                }
-            }
-        };
         Ok(Page {
             items,
             next,
@@ -453,5 +551,49 @@ mod tests {
             HeaderValue::from_static("<https://a.com/x?page=1>; rel=\"prev first\""),
         );
         assert_eq!(next_link(&h), None);
+    }
+
+    /// A target holding a comma (`sort=id,asc`, as Spring and JHipster APIs write them) or a
+    /// semicolon was once cut there, and the listing ended after the first page (the `link`
+    /// fuzz target checks that any target comes back whole).
+    #[test]
+    fn link_targets_and_parameters_may_hold_commas_and_semicolons() {
+        let next = |values: &[&'static str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append(reqwest::header::LINK, HeaderValue::from_static(v));
+            }
+            next_link(&h)
+        };
+        assert_eq!(
+            next(&["<https://a.com/u?page=0&sort=id,asc>; rel=\"prev\", <https://a.com/u?page=2&sort=id,asc>; rel=\"next\""])
+                .as_deref(),
+            Some("https://a.com/u?page=2&sort=id,asc")
+        );
+        assert_eq!(
+            next(&["<https://a.com/u;v=1?p=2>; rel=next"]).as_deref(),
+            Some("https://a.com/u;v=1?p=2")
+        );
+        // A quoted parameter's comma or semicolon does not end the link or the parameter.
+        assert_eq!(
+            next(&["<https://a.com/1>; title=\"a, b; rel=next\"; rel=\"prev\", <https://a.com/3>; title=\"x\\\", y\"; REL = \"last NEXT\""])
+                .as_deref(),
+            Some("https://a.com/3")
+        );
+        // Only the first `rel` counts; a malformed link is skipped; later header lines are read.
+        assert_eq!(next(&["<https://a.com/1>; rel=prev; rel=next"]), None);
+        assert_eq!(
+            next(&["https://a.com/1; rel=next, <https://a.com/2>; rel=next"]).as_deref(),
+            Some("https://a.com/2")
+        );
+        assert_eq!(
+            next(&[
+                "<https://a.com/1>; rel=first",
+                "<https://a.com/2>; rel=\"next\""
+            ])
+            .as_deref(),
+            Some("https://a.com/2")
+        );
+        assert_eq!(next(&["<https://a.com/1", ";;,,", ""]), None);
     }
 }

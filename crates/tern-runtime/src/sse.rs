@@ -155,4 +155,19 @@ mod tests {
         assert_eq!(all[1].retry, Some(Duration::from_millis(1500)));
         assert_eq!(all[2].data, "");
     }
+
+    /// A CRLF cut between two chunks is one line ending, not a CR line ending and an empty line
+    /// (which would dispatch the event early); the `sse` fuzz target checks every cut.
+    #[test]
+    fn a_crlf_across_chunks_is_one_line_ending() {
+        let mut p = Parser::default();
+        let mut all = p.feed(b"data: a\r");
+        all.extend(p.feed(b"\ndata: b\r"));
+        all.extend(p.feed(b"\n"));
+        assert!(all.is_empty(), "{all:?}");
+        all.extend(p.feed(b"\r"));
+        all.extend(p.feed(b"\n"));
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].data, "a\nb");
+    }
 }

@@ -200,19 +200,9 @@ fn build_args(
         args = args.named(name.clone(), typed(value, &ty, model));
     }
     if let Some(body) = body {
-        match body_from(body)? {
-            Json::Object(fields)
-                if !op
-                    .arguments
-                    .iter()
-                    .any(|a| a.location == tern_model::ArgumentLocation::Body) =>
-            {
-                for (k, v) in fields {
-                    args = args.named(k, v);
-                }
-            }
-            other => args = args.named("body", other),
-        }
+        // The body as a whole, under the spec's member names: arguments named like its
+        // members are set on top of it, and path or query parameters keep their own names.
+        args = args.body(body_from(body)?);
     }
     Ok(args)
 }
@@ -438,8 +428,15 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
         Ok(a) => a,
         Err(e) => return usage(e),
     };
-    if let (Some(missing), false) = (method.missing_credentials(), args.quiet) {
-        eprintln!("warning: {}", missing_message(&method, &missing));
+    if !args.quiet {
+        if let Some(missing) = method.missing_credentials() {
+            eprintln!("warning: {}", missing_message(&method, &missing));
+        }
+        if !args.conn.no_validate {
+            for defect in method.spec_defects() {
+                eprintln!("warning: the API description contradicts itself: {defect}");
+            }
+        }
     }
     if args.all_pages {
         return list_all(&method, call_args, args.max_pages, &mut stdout).await;

@@ -46,6 +46,9 @@ pub(crate) struct Connection {
     /// Deadline for the whole call, retries and waits included, in seconds.
     #[arg(long, value_name = "SECS", value_parser = seconds)]
     pub(crate) deadline: Option<std::time::Duration>,
+    /// Send arguments as given, without checking them against the spec's schemas first.
+    #[arg(long)]
+    pub(crate) no_validate: bool,
     /// The largest response body read into memory (bytes; K, M and G suffixes), default 100M.
     #[arg(long, value_name = "SIZE", value_parser = size, default_value = "100M")]
     pub(crate) max_body: usize,
@@ -126,7 +129,7 @@ impl Connection {
                 None => return Err(format!("`--auth {a}` must be SCHEME=VALUE")),
             }
         }
-        builder = builder.credentials_from_env();
+        builder = builder.credentials_from_env().validate(!self.no_validate);
         if let Some(pair) = &self.client_credentials {
             match pair.split_once(':') {
                 Some((id, secret)) => builder = builder.oauth2_client(id, secret),
