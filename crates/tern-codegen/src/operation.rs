@@ -241,6 +241,9 @@ fn arg_type(model: &ApiModel, op: &Operation, a: &Arg, paths: &Paths) -> TokenSt
     if a.upload {
         return quote!(crate::runtime::Upload);
     }
+    if a.raw {
+        return quote!(crate::runtime::Bytes);
+    }
     match (&a.binding, ty) {
         (Binding::Optional { .. }, TypeRef::Nullable(inner)) => {
             rust_type(model, inner, false, paths)
@@ -297,7 +300,9 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
                     TypeRef::Nullable(inner) => inner.as_ref(),
                     other => other,
                 };
-                if is_string(model, inner) && !a.upload {
+                if a.raw {
+                    s.setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: impl Into<crate::runtime::Bytes>) -> Self { self.#id = Some(value.into()); self }));
+                } else if is_string(model, inner) && !a.upload {
                     s.setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#id = Some(value.into()); self }));
                 } else {
                     s.setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: #ty) -> Self { self.#id = Some(value); self }));
@@ -333,15 +338,24 @@ fn access(a: &Arg) -> TokenStream {
 fn body_code(op: &Operation, m: &Method) -> TokenStream {
     let (encoding, uploads, text) = match &m.body {
         BodyPlan::None => return quote!(),
-        BodyPlan::Whole { arg, optional } => {
+        BodyPlan::Whole {
+            arg,
+            optional,
+            media,
+        } => {
             let Some(a) = m.arguments.get(*arg) else {
                 return quote!();
             };
             let access = access(a);
-            return if *optional {
-                quote!(if let Some(value) = &#access { request = request.json(value)?; })
-            } else {
-                quote!(request = request.json(&#access)?;)
+            return match (media, *optional) {
+                (None, true) => {
+                    quote!(if let Some(value) = &#access { request = request.json(value)?; })
+                }
+                (None, false) => quote!(request = request.json(&#access)?;),
+                (Some(media), true) => {
+                    quote!(if let Some(value) = &#access { request = request.bytes(value.clone(), #media); })
+                }
+                (Some(media), false) => quote!(request = request.bytes(#access, #media);),
             };
         }
         BodyPlan::Fields {

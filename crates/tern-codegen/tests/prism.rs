@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tern_codegen::{generate, method_calls, Config, Options, RuntimeDependency};
-use tern_model::{ApiModel, StringFormat, TypeRef};
+use tern_model::{ApiModel, BodyKind, StringFormat, TypeRef};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -59,8 +59,20 @@ fn every_operation_program(model: &ApiModel, opts: &Options) -> String {
                             a.ty.resolve(&model.types),
                             TypeRef::String(StringFormat::Binary)
                         );
+                    // A whole body declared as bytes (an image).
+                    let raw = a.location == tern_model::ArgumentLocation::Body
+                        && op.request_body.as_ref().is_some_and(|b| {
+                            b.contents.iter().all(|c| {
+                                !matches!(
+                                    c.kind,
+                                    BodyKind::Json | BodyKind::Form | BodyKind::Multipart
+                                )
+                            })
+                        });
                     if binary {
                         format!("{krate}::runtime::Upload::new(\"texture.png\", b\"\\x89PNG\".to_vec())")
+                    } else if raw {
+                        format!("{krate}::runtime::Bytes::from_static(b\"\\x89PNG\")")
                     } else {
                         format!("v({:?})", value(i).0)
                     }

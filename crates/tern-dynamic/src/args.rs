@@ -13,6 +13,7 @@ pub struct Args {
     pub(crate) positional: Vec<Json>,
     pub(crate) named: Vec<(String, Json)>,
     pub(crate) body: Option<Json>,
+    pub(crate) bytes: Option<tern_runtime::Bytes>,
 }
 
 impl Args {
@@ -38,6 +39,12 @@ impl Args {
         self.body = Some(body.into());
         self
     }
+    /// The request body as bytes (a file, an image), sent as they are with the media type the
+    /// operation declares for its body, and not validated.
+    pub fn bytes(mut self, data: impl Into<tern_runtime::Bytes>) -> Args {
+        self.bytes = Some(data.into());
+        self
+    }
 }
 
 fn normalise(name: &str) -> String {
@@ -52,6 +59,7 @@ pub(crate) fn bind(
     args: Args,
 ) -> Result<Vec<Option<Json>>, DynamicError> {
     let in_body = |a: &tern_model::Argument| match (&args.body, a.location) {
+        _ if args.bytes.is_some() => a.location == ArgumentLocation::Body,
         (Some(Json::Object(m)), ArgumentLocation::BodyProperty) => m.contains_key(&a.original),
         (Some(_), ArgumentLocation::Body) => true,
         _ => false,

@@ -727,16 +727,29 @@ impl<'c> MethodRef<'c> {
     pub fn prepare(&self, args: Args) -> Result<tern_runtime::Request, DynamicError> {
         let op = self.operation();
         let name = self.qualified();
-        let given = args.body.clone();
+        let (given, raw) = (args.body.clone(), args.bytes.clone());
         let values = args::bind(op, &name, args)?;
-        let body = args::assemble_body(op, &name, &values, given)?;
+        let body = match raw {
+            Some(_) => None,
+            None => args::assemble_body(op, &name, &values, given)?,
+        };
         if self.client.validate {
             self.client
                 .api
                 .validators(self.index)
                 .check(op, &name, &values, body.as_ref())?;
         }
-        let request = args::request(op, &values, body);
+        let mut request = args::request(op, &values, body);
+        if let Some(data) = raw {
+            // The declared bytes' type; else the body's first media type (JSON sent as it is).
+            let media = tern_plan::raw_media(op)
+                .or_else(|| {
+                    let rb = op.request_body.as_ref()?;
+                    rb.contents.first().map(|c| c.media_type.clone())
+                })
+                .unwrap_or_else(|| "application/octet-stream".to_owned());
+            request = request.bytes(data, media);
+        }
         let model = &self.client.api.model;
         let security = op.security.as_ref().unwrap_or(&model.security);
         Ok(if security.is_empty() {

@@ -43,8 +43,8 @@ pub use config::{
 };
 pub use features::{features, MAX_FEATURES};
 pub use method::{
-    response_plan, Arg, Binding, BodyEncoding, BodyPlan, ErrorBodies, ErrorBody, Method, PagePlan,
-    ResponsePlan,
+    raw_media, response_plan, Arg, Binding, BodyEncoding, BodyPlan, ErrorBodies, ErrorBody, Method,
+    PagePlan, ResponsePlan,
 };
 pub use resources::{Resource, STD_NAMES};
 

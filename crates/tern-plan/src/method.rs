@@ -76,6 +76,9 @@ pub struct Arg {
     pub binding: Binding,
     /// A file of a multipart body (sent as an upload).
     pub upload: bool,
+    /// The whole body, sent as bytes with its declared media type (`BodyPlan::Whole` with a
+    /// `media`).
+    pub raw: bool,
 }
 
 /// How the caller gives an argument.
@@ -109,12 +112,15 @@ pub enum BodyEncoding {
 pub enum BodyPlan {
     /// No body.
     None,
-    /// One argument is the whole (JSON) body.
+    /// One argument is the whole body.
     Whole {
         /// Index into [`Method::arguments`].
         arg: usize,
         /// Whether the caller may leave it out.
         optional: bool,
+        /// `None`: JSON. Otherwise the body is bytes (a file, an image, text), sent with this
+        /// declared media type (`application/octet-stream`).
+        media: Option<String>,
     },
     /// The body's members are arguments.
     Fields {
@@ -280,14 +286,17 @@ pub(crate) fn method(
                 body = BodyPlan::Whole {
                     arg: arguments.len(),
                     optional: !a.positional,
+                    media: raw_media(op),
                 }
             }
         }
+        let raw = a.location == ArgumentLocation::Body && raw_media(op).is_some();
         arguments.push(Arg {
             index: i,
             field,
             binding,
             upload,
+            raw,
         });
     }
     if body == BodyPlan::None && (uploads || text) {
@@ -326,6 +335,28 @@ pub(crate) fn method(
         security,
         errors,
     }
+}
+
+/// The media type of a body sent as bytes: declared without a JSON, form or multipart
+/// alternative (`application/octet-stream`, `image/png`, `text/csv`).
+pub fn raw_media(op: &Operation) -> Option<String> {
+    let rb = op.request_body.as_ref()?;
+    if rb.contents.iter().any(|c| {
+        matches!(
+            c.kind,
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart
+        )
+    }) {
+        return None;
+    }
+    rb.contents.first().map(|c| {
+        if c.media_type.contains('*') {
+            // `*/*` or `image/*` says nothing a server can check: bytes are bytes.
+            "application/octet-stream".to_owned()
+        } else {
+            c.media_type.clone()
+        }
+    })
 }
 
 /// How an operation's success response is read: nothing, JSON (of a type), a stream (binary

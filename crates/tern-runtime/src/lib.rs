@@ -82,6 +82,8 @@ pub use auth::{
     ApiKeyLocation, BoxFuture, Credential, OAuth2ClientCredentials, Secret, TokenProvider,
     TokenRequestFormat,
 };
+/// Raw bodies and uploads are [`Bytes`] (`Vec<u8>`, `&'static [u8]` and `String` convert).
+pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, RequestInfo, TransportError};
 /// Page and event streams are [`Stream`]s; [`StreamExt`] gives them `next()` without a

@@ -171,6 +171,17 @@ fn body_from(arg: &str) -> Result<Json, String> {
     serde_json::from_str(&text).map_err(|e| format!("`--body` is not JSON: {e}"))
 }
 
+/// The bytes of `--body-file` (`-`: standard input).
+fn read_body_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    if path.as_os_str() == "-" {
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut data)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(data);
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+}
+
 fn build_args(
     method: &MethodRef<'_>,
     client: &DynamicClient,
@@ -427,6 +438,13 @@ async fn call(args: &CallArgs, inv: Invocation) -> ExitCode {
     let call_args = match build_args(&method, &client, &inv, args.body.as_deref()) {
         Ok(a) => a,
         Err(e) => return usage(e),
+    };
+    let call_args = match &args.body_file {
+        Some(path) => match read_body_file(path) {
+            Ok(data) => call_args.bytes(data),
+            Err(e) => return usage(e),
+        },
+        None => call_args,
     };
     if !args.quiet {
         if let Some(missing) = method.missing_credentials() {

@@ -108,9 +108,13 @@ struct GenerateArgs {
 pub(crate) struct CallArgs {
     #[command(flatten)]
     pub(crate) conn: connect::Connection,
-    /// The request body as JSON, or @FILE.
-    #[arg(long)]
+    /// The request body as JSON, or @FILE holding JSON.
+    #[arg(long, conflicts_with = "body_file")]
     body: Option<String>,
+    /// The request body as the bytes of PATH (`-`: standard input), sent with the media type
+    /// the operation declares: for uploads of files, images and other binary data.
+    #[arg(long, value_name = "PATH")]
+    body_file: Option<std::path::PathBuf>,
     /// Stream every item of a paginated list as JSON lines.
     #[arg(long)]
     all_pages: bool,

@@ -34,11 +34,19 @@ fn serve(mut stream: TcpStream) {
         return;
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    // The rest of the request head.
+    // The rest of the request head: its length and media type are kept.
+    let (mut length, mut media) = (0usize, String::new());
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
             break;
+        }
+        if let Some((name, value)) = h.split_once(':') {
+            match name.to_ascii_lowercase().as_str() {
+                "content-length" => length = value.trim().parse().unwrap_or(0),
+                "content-type" => media = value.trim().to_owned(),
+                _ => {}
+            }
         }
     }
     let head = |len: usize| {
@@ -94,6 +102,14 @@ fn serve(mut stream: TcpStream) {
                 }
                 sent += chunk.len();
             }
+        }
+        "/upload" => {
+            // Echoes what arrived: its size, media type and first bytes.
+            let mut body = vec![0u8; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let first: Vec<u8> = body.iter().take(4).copied().collect();
+            let reply = format!(r#"{{"bytes": {length}, "type": "{media}", "first": {first:?}}}"#);
+            let _ = write!(stream, "{}{reply}", head(reply.len()));
         }
         "/mismatch" => {
             let body = r#"{"id": "x7", "tags": ["a", 2]}"#;
@@ -541,4 +557,45 @@ fn a_download_streams_to_a_pipe() {
     );
     assert_eq!(out.stdout.len(), 3_000_000);
     assert!(out.stdout.iter().enumerate().all(|(i, b)| *b == pattern(i)));
+}
+
+/// A binary upload sends the file's bytes (or standard input's) with the declared media type,
+/// not a JSON string.
+#[test]
+fn body_file_uploads_bytes_with_the_declared_media_type() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("photo.png");
+    let data: Vec<u8> = (0..70_000u32).map(|i| (i % 256) as u8).collect();
+    std::fs::write(&file, &data).unwrap();
+    let (code, out, err, _) = tern(&[
+        "--base-url",
+        &base,
+        "upload",
+        "put",
+        "--body-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let echo: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        echo,
+        serde_json::json!({"bytes": 70_000, "type": "image/png", "first": [0, 1, 2, 3]})
+    );
+    // From standard input.
+    let mut child = tern_call(&["--base-url", &base, "upload", "put", "--body-file", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"\x89PNG-from-stdin")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let echo: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(echo["bytes"], 15);
+    assert_eq!(echo["first"], serde_json::json!([137, 80, 78, 71]));
 }
