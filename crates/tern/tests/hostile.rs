@@ -35,7 +35,7 @@ fn serve(mut stream: TcpStream) {
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
     // The rest of the request head: its length and media type are kept.
-    let (mut length, mut media) = (0usize, String::new());
+    let (mut length, mut media, mut authorization) = (0usize, String::new(), String::new());
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
@@ -45,6 +45,7 @@ fn serve(mut stream: TcpStream) {
             match name.to_ascii_lowercase().as_str() {
                 "content-length" => length = value.trim().parse().unwrap_or(0),
                 "content-type" => media = value.trim().to_owned(),
+                "authorization" => authorization = value.trim().to_owned(),
                 _ => {}
             }
         }
@@ -102,6 +103,17 @@ fn serve(mut stream: TcpStream) {
                 }
                 sent += chunk.len();
             }
+        }
+        "/token" => {
+            let reply = r#"{"access_token": "tok-SECRET-321", "expires_in": 3600}"#;
+            let _ = write!(stream, "{}{reply}", head(reply.len()));
+        }
+        "/secure" => {
+            let reply = format!(
+                r#"{{"authorized": {}}}"#,
+                authorization == "Bearer tok-SECRET-321"
+            );
+            let _ = write!(stream, "{}{reply}", head(reply.len()));
         }
         "/upload" => {
             // Echoes what arrived: its size, media type and first bytes.
@@ -598,4 +610,36 @@ fn body_file_uploads_bytes_with_the_declared_media_type() {
     let echo: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(echo["bytes"], 15);
     assert_eq!(echo["first"], serde_json::json!([137, 80, 78, 71]));
+}
+
+/// OAuth 2 client credentials: the secret and the token fetched with it appear in no output,
+/// neither `--verbose` nor the runtime's tracing.
+#[test]
+fn client_secrets_and_fetched_tokens_are_never_shown() {
+    let base = server();
+    let out = tern_call(&[
+        "--base-url",
+        &base,
+        "secure",
+        "get",
+        "--client-credentials",
+        "app-1:cc-SECRET-654",
+        "--verbose",
+    ])
+    .env("RUST_LOG", "debug")
+    .env("NO_COLOR", "1")
+    .output()
+    .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    // The token was fetched and sent: the server saw it.
+    assert!(stdout.contains(r#""authorized":true"#), "{stdout}");
+    assert!(stderr.contains("authorization: Bearer ****"), "{stderr}");
+    for secret in ["cc-SECRET-654", "tok-SECRET-321"] {
+        assert!(!stderr.contains(secret), "{secret} shown:\n{stderr}");
+        assert!(!stdout.contains(secret), "{secret} shown:\n{stdout}");
+    }
 }
