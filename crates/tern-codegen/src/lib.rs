@@ -181,6 +181,15 @@ pub(crate) fn ident(s: &str) -> Ident {
 
 /// Doc attributes for spec text. Fenced blocks are marked `text`, so that no description can
 /// become a doctest.
+/// The spec's text as docs; where it has none, no filler sentence (a doc that says nothing is
+/// worse than none) but leave for `missing_docs`.
+pub(crate) fn docs_or_allow(text: Option<&str>) -> TokenStream {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => doc_attrs(Some(t)),
+        None => quote!(#[allow(missing_docs)]),
+    }
+}
+
 pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return quote!();

@@ -275,12 +275,7 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
     for a in &m.arguments {
         let argument = &op.arguments[a.index];
         let id = ident(&a.field);
-        let docs = doc_attrs(
-            argument
-                .description
-                .as_deref()
-                .or(Some(&format!("`{}`.", argument.original))),
-        );
+        let docs = crate::docs_or_allow(argument.description.as_deref());
         match &a.binding {
             Binding::Positional => {
                 if is_string(model, &argument.ty) {
@@ -295,17 +290,18 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
                 let ty = arg_type(model, op, a, paths);
                 s.fields.push(quote!(#docs pub #id: Option<#ty>,));
                 let setter = ident(setter);
-                let doc = format!(" Sets `{}`.", argument.original);
+                // The setter says what the value is, as the field does.
+                let doc = crate::docs_or_allow(argument.description.as_deref());
                 let inner = match &argument.ty {
                     TypeRef::Nullable(inner) => inner.as_ref(),
                     other => other,
                 };
                 if a.raw {
-                    s.setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: impl Into<crate::runtime::Bytes>) -> Self { self.#id = Some(value.into()); self }));
+                    s.setters.push(quote!(#doc pub fn #setter(mut self, value: impl Into<crate::runtime::Bytes>) -> Self { self.#id = Some(value.into()); self }));
                 } else if is_string(model, inner) && !a.upload {
-                    s.setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#id = Some(value.into()); self }));
+                    s.setters.push(quote!(#doc pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#id = Some(value.into()); self }));
                 } else {
-                    s.setters.push(quote!(#[doc = #doc] pub fn #setter(mut self, value: #ty) -> Self { self.#id = Some(value); self }));
+                    s.setters.push(quote!(#doc pub fn #setter(mut self, value: #ty) -> Self { self.#id = Some(value); self }));
                 }
                 s.optional_fields.push(id);
             }
@@ -536,8 +532,8 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
     }
 }
 
-/// The method's docs: summary, endpoint and description.
-fn method_docs(op: &Operation) -> (String, TokenStream, TokenStream) {
+/// The method's docs: summary, endpoint, description, and what it fails with.
+fn method_docs(op: &Operation, m: &Method) -> (String, TokenStream, TokenStream) {
     let summary = op
         .summary
         .clone()
@@ -556,7 +552,23 @@ fn method_docs(op: &Operation) -> (String, TokenStream, TokenStream) {
         "{summary}\n\n`{} {}` (blocking; see the async method for the full description)",
         op.method, op.path
     )));
-    (summary, doc_attrs(Some(&doc)), short)
+    // Written here, not taken from the spec: links stay links.
+    let mut errors = String::from(" [`Error`](crate::Error) when the request cannot be sent or times out, the server answers with an error status ([`Error::api_error`](crate::Error::api_error) has its status, headers and body), or the response does not decode.");
+    if let Some(bodies) = &m.errors {
+        let statuses: Vec<String> = bodies
+            .bodies
+            .iter()
+            .map(|b| format!("`{}`", b.status))
+            .collect();
+        errors.push_str(&format!(
+            " The error bodies the API declares ({}) decode with [`{name}::from_error`]`(&error)`.",
+            statuses.join(", "),
+            name = bodies.name
+        ));
+    }
+    let docs = doc_attrs(Some(&doc));
+    let docs = quote!(#docs #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc = #errors]);
+    (summary, docs, short)
 }
 
 /// The async and blocking methods that send the request (and their `_pages` twins).
@@ -608,7 +620,7 @@ fn methods(
         let p = ident(p);
         *last = quote!(params: super::#p);
     }
-    let (_, docs, short_docs) = method_docs(op);
+    let (_, docs, short_docs) = method_docs(op, m);
     let deprecated = if op.deprecated {
         quote!(#[deprecated])
     } else {

@@ -2,7 +2,7 @@
 //! fallback, unions (tagged by their discriminator, else untagged) with an `Unknown` fallback,
 //! and aliases.
 
-use crate::{doc_attrs, field_ident, type_ident};
+use crate::{field_ident, type_ident};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
@@ -197,7 +197,7 @@ fn object(
             base
         };
         let wire = &p.name;
-        let docs = field_docs(p.description.as_deref(), wire);
+        let docs = field_docs(p.description.as_deref());
         let rename = if ident == wire {
             quote!()
         } else {
@@ -256,32 +256,19 @@ fn object(
     }
 }
 
-/// A field's docs: the spec's description, or its wire name.
-fn field_docs(description: Option<&str>, wire: &str) -> TokenStream {
-    match description.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => doc_attrs(Some(d)),
-        None => {
-            let doc = format!(" `{wire}`.");
-            quote!(#[doc = #doc])
-        }
-    }
+/// A field's docs: the spec's description (none where it has none).
+fn field_docs(description: Option<&str>) -> TokenStream {
+    crate::docs_or_allow(description)
 }
 
-/// A type's docs: description, title, or where it comes from.
+/// A type's docs: its description or title (none where the spec has neither).
 fn type_docs(def: &TypeDef) -> TokenStream {
-    match def
+    let text = def
         .description
         .as_deref()
-        .or(def.title.as_deref())
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(d) => doc_attrs(Some(d)),
-        None => {
-            let doc = format!(" `{}` in the API description.", def.name);
-            quote!(#[doc = #doc])
-        }
-    }
+        .filter(|d| !d.trim().is_empty())
+        .or(def.title.as_deref());
+    crate::docs_or_allow(text)
 }
 
 fn string_enum(def: &TypeDef, values: &[tern_spec::Value], paths: &Paths) -> TokenStream {
