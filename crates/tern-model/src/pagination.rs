@@ -194,7 +194,11 @@ pub(crate) fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         });
     }
     if let Some(cursor_param) = find_param(CURSOR_PARAMS) {
-        let next_cursor = object.and_then(|o| find_field(types, o, CURSOR_FIELDS));
+        // A conventional name, or the request's own (Candid's `page_token` both ways).
+        let own = norm(&cursor_param);
+        let next_cursor = object.and_then(|o| {
+            find_field(types, o, CURSOR_FIELDS).or_else(|| find_field(types, o, &[own.as_str()]))
+        });
         let has_more = object.and_then(|o| find_field(types, o, HAS_MORE_FIELDS));
         if next_cursor.is_some() || has_more.is_some() {
             return Some(Pagination {

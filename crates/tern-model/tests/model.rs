@@ -743,3 +743,40 @@ fn license_and_external_docs_for_package_metadata() {
         None
     );
 }
+
+/// A cursor the request and the response share by name (Candid's `page_token` both ways) is
+/// cursor pagination, as is a conventional name (`next_cursor`).
+#[test]
+fn a_cursor_named_alike_both_ways_is_pagination() {
+    let (m, _) = model(
+        r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /encounters:
+    get:
+      parameters:
+        - {name: page_token, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: A page.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: object}}
+                  page_token: {type: string, nullable: true}
+"#,
+    );
+    let p = m.operations[0].pagination.as_ref().expect("paginated");
+    assert_eq!(
+        p.style,
+        PaginationStyle::Cursor {
+            cursor_param: "page_token".into(),
+            next_cursor: Some(vec!["page_token".into()]),
+            has_more: None,
+        }
+    );
+    assert_eq!(p.items, ["items"]);
+}
