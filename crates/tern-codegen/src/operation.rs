@@ -259,7 +259,8 @@ struct Signature {
     call_args: Vec<TokenStream>,
     fields: Vec<TokenStream>,
     setters: Vec<TokenStream>,
-    required: Vec<(Ident, TokenStream)>,
+    /// `new`'s parameters: name, type taken, and the field's value made from it.
+    required: Vec<(Ident, TokenStream, TokenStream)>,
     optional_fields: Vec<Ident>,
 }
 
@@ -308,7 +309,12 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
             Binding::Required => {
                 let ty = arg_type(model, op, a, paths);
                 s.fields.push(quote!(#docs pub #id: #ty,));
-                s.required.push((id, ty));
+                // Strings are taken as anything that becomes one (`&str`, `String`).
+                if is_string(model, &argument.ty) && !a.upload && !a.raw {
+                    s.required.push((id.clone(), quote!(impl Into<String>), quote!(#id: #id.into())));
+                } else {
+                    s.required.push((id.clone(), ty, quote!(#id)));
+                }
             }
         }
     }
@@ -486,7 +492,9 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
     } else {
         format!(" Arguments of `{method}`: the required ones through [`{params_name}::new`], the optional ones by setters.")
     };
-    let (names, types): (Vec<_>, Vec<_>) = sig.required.iter().cloned().unzip();
+    let names: Vec<&Ident> = sig.required.iter().map(|(n, _, _)| n).collect();
+    let types: Vec<&TokenStream> = sig.required.iter().map(|(_, t, _)| t).collect();
+    let inits: Vec<&TokenStream> = sig.required.iter().map(|(_, _, i)| i).collect();
     // The constructor takes exactly the API's required values, however many there are.
     let allow = if names.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
@@ -511,7 +519,7 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
                 /// The required arguments; the optional ones start unset.
                 #allow
                 pub fn new(#(#names: #types),*) -> Self {
-                    Self { #(#names,)* #(#optional_fields: None,)* }
+                    Self { #(#inits,)* #(#optional_fields: None,)* }
                 }
             },
         )
@@ -553,7 +561,7 @@ fn method_docs(op: &Operation, m: &Method) -> (String, TokenStream, TokenStream)
         op.method, op.path
     )));
     // Written here, not taken from the spec: links stay links.
-    let mut errors = String::from(" [`Error`](crate::Error) when the request cannot be sent or times out, the server answers with an error status ([`Error::api_error`](crate::Error::api_error) has its status, headers and body), or the response does not decode.");
+    let mut errors = String::from(" [`Error`] when the request cannot be sent or times out, the server answers with an error status ([`Error::api_error`] has its status, headers and body), or the response does not decode.");
     if let Some(bodies) = &m.errors {
         let statuses: Vec<String> = bodies
             .bodies

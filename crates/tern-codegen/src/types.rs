@@ -59,6 +59,7 @@ impl Paths {
             "Box" => "::std::boxed",
             "BTreeMap" => "::std::collections",
             "Serialize" | "Deserialize" => "::serde",
+            "Default" => "::std::default",
             _ => "",
         };
         let ident = format_ident!("{}", name);
@@ -173,8 +174,11 @@ fn object(
 ) -> TokenStream {
     let name = type_ident(&def.name);
     let option = paths.std("Option");
+    let (string_ty, none) = (paths.std("String"), paths.std("None"));
     let mut used: HashSet<String> = HashSet::new();
     let mut fields = Vec::new();
+    // What `new` takes (the required members that are not nullable) and what it leaves empty.
+    let (mut params, mut inits) = (Vec::new(), Vec::new());
     for p in &o.properties {
         let mut ident = field_ident(&p.name);
         while !used.insert(ident.to_string()) {
@@ -222,6 +226,15 @@ fn object(
             quote!(#[serde(rename = #wire)])
         };
         fields.push(quote! { #docs #serde pub #ident: #ty, });
+        if nullable_or_optional {
+            inits.push(quote!(#ident: #none));
+        } else if is_string(model, inner) {
+            params.push(quote!(#ident: impl Into<#string_ty>));
+            inits.push(quote!(#ident: #ident.into()));
+        } else {
+            params.push(quote!(#ident: #ty));
+            inits.push(quote!(#ident));
+        }
     }
     let mut extra = format_ident!("extra");
     while used.contains(&extra.to_string()) {
@@ -246,12 +259,38 @@ fn object(
     };
     let docs = type_docs(def);
     let (ser, de) = (paths.std("Serialize"), paths.std("Deserialize"));
+    let default = paths.std("Default");
+    // Built without naming `extra` or the optional members: `Default` when nothing is
+    // required, else `new` with the required values.
+    if params.is_empty() {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default, #ser, #de)]
+            pub struct #name {
+                #(#fields)*
+                #extra_field
+            }
+        };
+    }
+    if !extra_field.is_empty() {
+        inits.push(quote!(#extra: #default::default()));
+    }
+    let many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = format!(" A `{name}` from its required members; the others start empty.");
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #ser, #de)]
         pub struct #name {
             #(#fields)*
             #extra_field
+        }
+
+        impl #name {
+            #[doc = #doc]
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
         }
     }
 }

@@ -74,7 +74,11 @@ fn every_operation_program(model: &ApiModel, opts: &Options) -> String {
                     } else if raw {
                         format!("{krate}::runtime::Bytes::from_static(b\"\\x89PNG\")")
                     } else {
-                        format!("v({:?})", value(i).0)
+                        match value(i) {
+                            // `new` takes strings as `impl Into<String>`.
+                            (json, true) => format!("v::<String>({json:?})"),
+                            (json, false) => format!("v({json:?})"),
+                        }
                     }
                 })
                 .collect();

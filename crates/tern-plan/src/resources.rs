@@ -55,6 +55,7 @@ pub const STD_NAMES: &[&str] = &[
     "BTreeMap",
     "Serialize",
     "Deserialize",
+    "Default",
 ];
 
 fn module_name(segment: &str) -> String {

@@ -15,7 +15,7 @@ fn base_url() -> String {
 }
 
 fn token_params() -> PostV2TokenParams {
-    PostV2TokenParams::new("YOUR_CLIENT_ID".into(), "YOUR_CLIENT_SECRET".into())
+    PostV2TokenParams::new("YOUR_CLIENT_ID", "YOUR_CLIENT_SECRET")
 }
 
 #[tokio::main]
