@@ -780,3 +780,52 @@ paths:
     );
     assert_eq!(p.items, ["items"]);
 }
+
+/// A schema written out again byte for byte is one type: an inline copy is the first copy's
+/// type; a component copy (`Share2`) is an alias of it, keeping its name.
+#[test]
+fn identical_schemas_are_one_type() {
+    let (m, _) = model(
+        r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {users: {type: array, items: {type: integer}}}}
+      responses: {"204": {description: done}}
+  /b:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {users: {type: array, items: {type: integer}}}}
+      responses: {"204": {description: done}}
+components:
+  schemas:
+    Share: {type: object, properties: {user_ids: {type: array, items: {type: integer}}}}
+    Share2: {type: object, properties: {user_ids: {type: array, items: {type: integer}}}}
+"#,
+    );
+    let body = |i: usize| {
+        m.operations[i].request_body.as_ref().unwrap().contents[0]
+            .ty
+            .clone()
+    };
+    assert_eq!(body(0), body(1), "one inline type for both bodies");
+    let share = named(&m, "Share").id;
+    assert!(
+        matches!(named(&m, "Share2").kind, TypeKind::Alias(TypeRef::Named(id)) if id == share),
+        "{:?}",
+        named(&m, "Share2").kind
+    );
+    let objects = m
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Object(_)))
+        .count();
+    assert_eq!(objects, 2, "Share and the inline body");
+}

@@ -2,7 +2,7 @@
 //! oneOf/anyOf and formats, before any child is read), then the structural [`TypeRef`] it
 //! stands for or the kind of the named type it becomes.
 
-use super::{is_nullable_flag, Known, TypeBuilder};
+use super::{is_nullable_flag, key::SchemaKey, names, Known, TypeBuilder};
 use crate::model::*;
 use tern_spec::{pointer, FileId, Value};
 
@@ -121,9 +121,37 @@ impl<'s> TypeBuilder<'s> {
             Some(Known::Component(name)) => Some(name.clone()),
             None => None,
         };
+        if let (Some(_), true) = (&component_name, file == FileId::ROOT) {
+            if let Some((first, schema)) = self.component_copies.get(ptr).cloned() {
+                return self.component_copy(
+                    key,
+                    component_name,
+                    v,
+                    hint,
+                    ptr,
+                    &first,
+                    schema,
+                    depth,
+                );
+            }
+        }
         let (shape, nullable) = self.classify(file, ptr, v);
+        // An inline schema written out again, byte for byte (Civis repeats one request body
+        // under seven operations), is the type already built from its first copy.
+        let fingerprint = (component_name.is_none() && shape.is_named() && key.is_some())
+            .then(|| (file, v.to_string()));
+        if let Some(id) = fingerprint.as_ref().and_then(|f| self.inline_copies.get(f)) {
+            let id = *id;
+            if let Some(key) = key {
+                self.known.insert(key, Known::Built(id));
+            }
+            return self.named(id);
+        }
         let id = (shape.is_named() || component_name.is_some())
             .then(|| self.new_type(key, component_name, v, hint, file, ptr));
+        if let (Some(id), Some(f)) = (id, fingerprint) {
+            self.inline_copies.insert(f, id);
+        }
         if let (Some(id), true) = (id, nullable) {
             self.nullable_types.insert(id);
         }
@@ -147,6 +175,33 @@ impl<'s> TypeBuilder<'s> {
         } else {
             ty
         }
+    }
+
+    /// A component schema that repeats an earlier one: an alias of the first copy's type.
+    #[allow(clippy::too_many_arguments)]
+    fn component_copy<'v>(
+        &mut self,
+        key: Option<SchemaKey<'_>>,
+        component_name: Option<String>,
+        v: &'v Value,
+        hint: &str,
+        ptr: &str,
+        first: &str,
+        schema: &'s Value,
+        depth: usize,
+    ) -> TypeRef {
+        let first_name = names::component_key(first).unwrap_or(hint).to_owned();
+        let target = self.build(FileId::ROOT, first, schema, &first_name, depth + 1);
+        let id = self.new_type(key, component_name, v, hint, FileId::ROOT, ptr);
+        let target = match target {
+            TypeRef::Nullable(inner) => {
+                self.nullable_types.insert(id);
+                *inner
+            }
+            other => other,
+        };
+        self.types[id.0].kind = TypeKind::Alias(target);
+        self.named(id)
     }
 
     /// Reads the children of a schema of shape `shape`, at `depth`.

@@ -44,6 +44,13 @@ pub(crate) struct TypeBuilder<'s> {
     /// the first one built.
     nullable_types: HashSet<TypeId>,
     names: HashSet<String>,
+    /// Inline schemas built as named types, by file and compact JSON text: an identical copy
+    /// elsewhere is the same type.
+    inline_copies: std::collections::HashMap<(FileId, String), TypeId>,
+    /// Component schemas that repeat an earlier one byte for byte (Civis's
+    /// `ShareUsersUpdateRequest2`…`37`): pointer → the first copy's pointer and schema. Each
+    /// is an alias of the first's type, not a type of its own.
+    component_copies: std::collections::HashMap<String, (String, &'s Value)>,
     warned_formats: HashSet<String>,
     /// Where the schema nodes being read live (the document, or a synthetic schema).
     scope: Scope,
@@ -67,6 +74,8 @@ impl<'s> TypeBuilder<'s> {
             known: KeyMap::default(),
             nullable_types: HashSet::new(),
             names: HashSet::new(),
+            inline_copies: std::collections::HashMap::new(),
+            component_copies: std::collections::HashMap::new(),
             warned_formats: HashSet::new(),
             scope: Scope::Document,
             warned_depth: false,
@@ -112,6 +121,25 @@ impl<'s> TypeBuilder<'s> {
             return;
         };
         self.reserve_component_names(base, map);
+        // Copies of an object, enum or union schema (a scalar's copies say nothing new).
+        let mut first: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for (key, schema) in map {
+            let composite = ["properties", "enum", "oneOf", "anyOf", "allOf"]
+                .iter()
+                .any(|k| schema.get(k).is_some());
+            if !composite {
+                continue;
+            }
+            let ptr = pointer::push(base, key);
+            match first.entry(schema.to_string()) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    self.component_copies.insert(ptr, (e.get().clone(), schema));
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(ptr);
+                }
+            }
+        }
         for (key, schema) in map {
             let ptr = pointer::push(base, key);
             self.build(FileId::ROOT, &ptr, schema, key, 0);
