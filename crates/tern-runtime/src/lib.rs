@@ -90,7 +90,7 @@ pub use error::{ApiError, DecodeError, Error, RequestInfo, TransportError};
 /// dependency on `futures-util` of the caller's own.
 pub use futures_util::{Stream, StreamExt};
 pub use intercept::{AttemptRequest, AttemptResponse, Interceptor};
-pub use pagination::{next_link, Page, PageInfo, Paginator};
+pub use pagination::{next_link, Items, Page, PageInfo, Paginator};
 pub use request::{Body, Part, Request, RequestOptions, Upload};
 pub use reqwest::{header, Method, StatusCode};
 

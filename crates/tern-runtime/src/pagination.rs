@@ -447,9 +447,13 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
         }
     }
 
-    /// Every item of this and the following pages, fetched lazily (`Unpin`, so `.next()`
-    /// works directly).
-    pub fn into_stream(self) -> impl Stream<Item = Result<T, Error>> + Send + Unpin {
+    /// Every item of this and the following pages, fetched lazily: `items.next().await`
+    /// needs no trait import, and [`Items`] is a [`Stream`] for combinators.
+    pub fn into_stream(self) -> Items<T> {
+        Items(Box::pin(self.item_stream()))
+    }
+
+    fn item_stream(self) -> impl Stream<Item = Result<T, Error>> + Send {
         /// What comes after the items in hand.
         enum After {
             Fetch(Box<(Request, Client, Paginator, Progress)>),
@@ -469,38 +473,62 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             };
             (page.items.into_iter(), then)
         }
-        Box::pin(futures_util::stream::unfold(
-            Some(after(self)),
-            |state| async move {
-                let (mut items, then) = state?;
-                if let Some(item) = items.next() {
-                    return Some((Ok(item), Some((items, then))));
-                }
-                match then {
-                    After::End => None,
-                    After::Fail(stalled) => Some((Err(stalled_error(*stalled)), None)),
-                    After::Fetch(next) => {
-                        let (request, client, paginator, progress) = *next;
-                        match client.fetch_page::<T>(request, paginator, progress).await {
-                            Ok(page) => {
-                                let (mut items, then) = after(page);
-                                match items.next() {
-                                    Some(item) => Some((Ok(item), Some((items, then)))),
-                                    // An empty page ends the listing (see `from_response`).
-                                    None => match then {
-                                        After::Fail(stalled) => {
-                                            Some((Err(stalled_error(*stalled)), None))
-                                        }
-                                        _ => None,
-                                    },
-                                }
+        futures_util::stream::unfold(Some(after(self)), |state| async move {
+            let (mut items, then) = state?;
+            if let Some(item) = items.next() {
+                return Some((Ok(item), Some((items, then))));
+            }
+            match then {
+                After::End => None,
+                After::Fail(stalled) => Some((Err(stalled_error(*stalled)), None)),
+                After::Fetch(next) => {
+                    let (request, client, paginator, progress) = *next;
+                    match client.fetch_page::<T>(request, paginator, progress).await {
+                        Ok(page) => {
+                            let (mut items, then) = after(page);
+                            match items.next() {
+                                Some(item) => Some((Ok(item), Some((items, then)))),
+                                // An empty page ends the listing (see `from_response`).
+                                None => match then {
+                                    After::Fail(stalled) => {
+                                        Some((Err(stalled_error(*stalled)), None))
+                                    }
+                                    _ => None,
+                                },
                             }
-                            Err(e) => Some((Err(e), None)),
                         }
+                        Err(e) => Some((Err(e), None)),
                     }
                 }
-            },
-        ))
+            }
+        })
+    }
+}
+
+/// Every item of a listing, fetching further pages as needed ([`Page::into_stream`]).
+pub struct Items<T>(std::pin::Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>);
+
+impl<T> Items<T> {
+    /// The next item: `None` once the listing ends; an error ends it too.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        futures_util::StreamExt::next(&mut self.0).await
+    }
+}
+
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Items")
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
     }
 }
 

@@ -5,7 +5,6 @@
 //! Civis-compatible server: `CIVIS_BASE_URL` (e.g. a Prism mock) and `CIVIS_API_KEY`.
 
 use civis_sdk::resources::workflows::{ListExecutionsParams, ListParams, PatchParams};
-use civis_sdk::runtime::StreamExt;
 use civis_sdk::{Civis, Error};
 
 #[tokio::main]

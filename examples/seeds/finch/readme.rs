@@ -8,7 +8,6 @@
 
 use finch_sdk::resources::hris::benefits::{CreateErrorBody, CreateParams};
 use finch_sdk::resources::hris::directory::ListIndividualsParams;
-use finch_sdk::runtime::StreamExt;
 use finch_sdk::{Error, Finch, RequestOptions};
 use std::time::Duration;
 
