@@ -6,7 +6,7 @@ use super::lower::Alternatives;
 use super::names::variant_name;
 use super::{description, example, Known, TypeBuilder};
 use crate::model::*;
-use crate::naming::unique_pascal;
+use crate::naming::{pascal_ident, unique_pascal};
 use tern_spec::{pointer, FileId, SpecVersion, Value};
 
 /// allOf parts nested deeper than this are not read.
@@ -227,16 +227,18 @@ impl<'s> TypeBuilder<'s> {
         let mut targets: Vec<Option<TypeId>> = Vec::new();
         for (n, (i, m)) in members.into_iter().enumerate() {
             let mptr = pointer::push(&pointer::push(ptr, key), &i.to_string());
-            let ty = self.schema(
-                file,
-                &mptr,
-                m,
-                &format!("{type_name} Variant {}", n + 1),
-                depth,
-            );
-            let name = unique_pascal(&variant_name(&ty, &self.types), |c| {
-                variants.iter().any(|v| v.name == c)
-            });
+            // An inline member is named after what it holds (its title, or its first
+            // required member), else its position.
+            let label = member_label(m).unwrap_or_else(|| format!("Variant {}", n + 1));
+            let ty = self.schema(file, &mptr, m, &format!("{type_name} {label}"), depth);
+            // `Pet::Bark`, not `Pet::PetBark`: the union's own name is not repeated.
+            let full = variant_name(&ty, &self.types);
+            let own = pascal_ident(type_name);
+            let short = match full.strip_prefix(own.as_str()) {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest,
+                _ => full.as_str(),
+            };
+            let name = unique_pascal(short, |c| variants.iter().any(|v| v.name == c));
             targets.push(match ty.non_null() {
                 TypeRef::Named(id) => Some(*id),
                 _ => None,
@@ -336,4 +338,26 @@ impl<'s> TypeBuilder<'s> {
             discriminator: None,
         }
     }
+}
+
+/// What an inline union member holds, for its name: its `title`, the first member it requires
+/// (`{required: [bark]}` → `bark`), or its only member. `None` for a `$ref` (named after its
+/// target) and for anything else.
+fn member_label(m: &Value) -> Option<String> {
+    if m.get("$ref").is_some() {
+        return None;
+    }
+    if let Some(title) = m.get("title").and_then(Value::as_str) {
+        return Some(title.to_owned());
+    }
+    let required = m
+        .get("required")
+        .and_then(Value::as_array)
+        .and_then(|r| r.iter().find_map(Value::as_str));
+    let only = m
+        .get("properties")
+        .and_then(Value::as_object)
+        .filter(|p| p.len() == 1)
+        .and_then(|p| p.keys().next().map(String::as_str));
+    required.or(only).map(str::to_owned)
 }
