@@ -311,7 +311,11 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
                 s.fields.push(quote!(#docs pub #id: #ty,));
                 // Strings are taken as anything that becomes one (`&str`, `String`).
                 if is_string(model, &argument.ty) && !a.upload && !a.raw {
-                    s.required.push((id.clone(), quote!(impl Into<String>), quote!(#id: #id.into())));
+                    s.required.push((
+                        id.clone(),
+                        quote!(impl Into<String>),
+                        quote!(#id: #id.into()),
+                    ));
                 } else {
                     s.required.push((id.clone(), ty, quote!(#id)));
                 }

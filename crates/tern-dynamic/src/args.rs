@@ -149,13 +149,12 @@ pub(crate) fn assemble_body(
         }
         return Ok(Some(v));
     }
-    let has_members = op
-        .arguments
-        .iter()
-        .any(|a| a.location == ArgumentLocation::BodyProperty);
+    // Nothing given: an optional body is left out (and not checked); a required one is sent
+    // as `{}` (checked: its required members are then missing by name).
+    let required = op.request_body.as_ref().is_some_and(|b| b.required);
     let mut body = match given {
         Some(b) => b,
-        None if has_members => Json::Object(serde_json::Map::new()),
+        None if !members.is_empty() || required => Json::Object(serde_json::Map::new()),
         None => return Ok(None),
     };
     for (a, v) in members {
@@ -211,6 +210,15 @@ pub(crate) fn request(op: &Operation, values: &[Option<Json>], body: Option<Json
         .map(|c| c.kind)
         .find(|k| matches!(k, BodyKind::Json | BodyKind::Form | BodyKind::Multipart))
         .unwrap_or(BodyKind::Json);
+    // A body declared as bytes or text, given as JSON: a string is sent as its text, anything
+    // else as its JSON text, with the declared media type.
+    if let Some(media) = tern_plan::raw_media(op) {
+        let text = match payload {
+            Json::String(s) => s,
+            other => other.to_string(),
+        };
+        return req.bytes(text, media);
+    }
     match (kind, payload) {
         (BodyKind::Form, Json::Object(m)) => {
             req.form(m.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())

@@ -150,6 +150,7 @@ impl<'s> Bundler<'s> {
         }
         normalise(&mut out);
         self.relax_required(&mut out, at);
+        relax_composition(&mut out);
         Json::Object(out)
     }
 
@@ -176,12 +177,13 @@ impl<'s> Bundler<'s> {
                 kept.push(Json::String(name.to_owned()));
                 continue;
             }
+            // Spelled in another case: which of the two the server insists on cannot be told,
+            // so neither is required here.
             match properties.keys().find(|p| p.eq_ignore_ascii_case(name)) {
                 Some(declared) => {
                     self.defects.push(format!(
-                        "`required` names `{name}`, declared as `{declared}` (at {at}); `{declared}` is required"
+                        "`required` names `{name}`, declared as `{declared}` (at {at}); not required"
                     ));
-                    kept.push(Json::String(declared.clone()));
                 }
                 None => self.defects.push(format!(
                     "`required` names `{name}`, which `properties` does not declare (at {at}); not required"
@@ -189,6 +191,38 @@ impl<'s> Bundler<'s> {
             }
         }
         out.insert("required".into(), Json::Array(kept));
+    }
+}
+
+/// Composition read as leniently as servers read it: `oneOf` as `anyOf` (a value that fits two
+/// branches — often ones that differ only by a format, which is not checked — is not refused),
+/// and `additionalProperties: false` dropped from `allOf` parts (a closed part would refuse the
+/// members the other parts add, which no spec means).
+fn relax_composition(out: &mut Map<String, Json>) {
+    if let Some(branches) = out.remove("oneOf") {
+        match out.get_mut("anyOf") {
+            // Both: the `anyOf` stays, the `oneOf` joins it as one more constraint.
+            Some(_) => {
+                let all = out
+                    .entry("allOf")
+                    .or_insert_with(|| Json::Array(Vec::new()));
+                if let Json::Array(parts) = all {
+                    parts.push(serde_json::json!({ "anyOf": branches }));
+                }
+            }
+            None => {
+                out.insert("anyOf".into(), branches);
+            }
+        }
+    }
+    if let Some(Json::Array(parts)) = out.get_mut("allOf") {
+        for part in parts.iter_mut() {
+            if let Json::Object(p) = part {
+                if p.get("additionalProperties") == Some(&Json::Bool(false)) {
+                    p.remove("additionalProperties");
+                }
+            }
+        }
     }
 }
 
