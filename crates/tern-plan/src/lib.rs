@@ -141,6 +141,83 @@ impl SdkPlan {
     }
 }
 
+/// Words that say nothing about which API a title names.
+const GENERIC_TITLE_WORDS: &[&str] = &[
+    "api",
+    "apis",
+    "rest",
+    "restful",
+    "http",
+    "openapi",
+    "swagger",
+    "reference",
+    "public",
+    "service",
+    "services",
+    "spec",
+    "specification",
+    "documentation",
+    "docs",
+    "the",
+    "for",
+    "of",
+    "web",
+    "server",
+    "endpoints",
+    "v",
+    "version",
+];
+
+/// The crate name an SDK gets without `--name` or a config: the API's title without generic
+/// words (`Candid Health API` → `candid-health-sdk`), or, when the title is nothing but generic
+/// words (`API Reference`), the domain of its first server (`api.acme.io` → `acme-sdk`).
+pub fn default_crate_name(model: &ApiModel) -> String {
+    let words: Vec<String> = model
+        .title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !w.is_empty())
+        .filter(|w| !GENERIC_TITLE_WORDS.contains(&w.as_str()))
+        // Versions (`v2`, `2024`) name a release, not the API.
+        .filter(|w| {
+            !w.trim_start_matches('v')
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
+        .take(4)
+        .collect();
+    let base = if words.is_empty() {
+        server_domain(model).unwrap_or_else(|| "api".to_owned())
+    } else {
+        words.join("-")
+    };
+    format!("{base}-sdk")
+}
+
+/// The distinctive label of the first server's host (`api.acme.io` → `acme`).
+fn server_domain(model: &ApiModel) -> Option<String> {
+    let url = &model.servers.first()?.url;
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()?;
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    let (_, named) = labels.split_last()?;
+    named
+        .iter()
+        .rev()
+        .find(|l| {
+            ![
+                "api", "www", "app", "rest", "sandbox", "prod", "staging", "dev", "co",
+            ]
+            .contains(l)
+        })
+        .map(|l| l.to_ascii_lowercase())
+        .filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
 /// The credential plan alone (what a client that renders no resources needs).
 pub fn auth_plan(model: &ApiModel, opts: &PlanOptions) -> AuthPlan {
     auth::auth(model, &opts.config, &opts.client_name)

@@ -235,3 +235,27 @@ fn configuration_turns_pagination_off() {
         .unwrap();
     assert!(m.pagination.is_none());
 }
+
+/// Without a name given, the crate is named after what the title says of the API, or after its
+/// server's domain when the title says nothing.
+#[test]
+fn default_crate_names_drop_generic_words() {
+    let name = |title: &str, server: &str| {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: \"{title}\", version: \"1\"}}\nservers: [{{url: \"{server}\"}}]\npaths: {{}}\n"
+        );
+        let loaded = tern_spec::load_str("t.yaml", &spec).unwrap();
+        tern_plan::default_crate_name(&tern_model::build(&loaded.spec).0)
+    };
+    assert_eq!(
+        name("Candid Health API", "https://api.joincandidhealth.com/api"),
+        "candid-health-sdk"
+    );
+    assert_eq!(name("Finch API", "https://api.tryfinch.com"), "finch-sdk");
+    assert_eq!(name("API Reference", "https://api.acme.io/v1"), "acme-sdk");
+    assert_eq!(
+        name("GitHub v3 REST API", "https://api.github.com"),
+        "github-sdk"
+    );
+    assert_eq!(name("API", "/relative"), "api-sdk");
+}

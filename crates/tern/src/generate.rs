@@ -62,15 +62,7 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         .name
         .clone()
         .or_else(|| config.package.name.clone())
-        .unwrap_or_else(|| {
-            let base = tern_model::naming::snake_ident(if model.title.is_empty() {
-                "api"
-            } else {
-                &model.title
-            })
-            .replace('_', "-");
-            format!("{base}-sdk")
-        });
+        .unwrap_or_else(|| tern_plan::default_crate_name(&model));
     let mut opts = tern_codegen::Options::with_config(&name, config);
     opts.crate_name = name.clone();
     if let Some(n) = args.naming {

@@ -76,7 +76,8 @@ struct GenerateArgs {
     /// Directory to write the crate into (created if missing).
     #[arg(short, long)]
     output: std::path::PathBuf,
-    /// The crate's name (default: from the API title, `<title>-sdk`).
+    /// The crate's name (default: the API title without generic words such as "API" or
+    /// "Reference", else its server's domain, then `-sdk`: `Candid Health API` → `candid-health-sdk`).
     #[arg(long)]
     name: Option<String>,
     /// How endpoints become method names (default: the config's, else `rest`).
