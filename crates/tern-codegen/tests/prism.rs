@@ -291,3 +291,38 @@ fn shapes_fixture_calls_every_operation() {
         env: vec![("SHAPES_API_KEY", "test-key"), ("SHAPES_PARTNER_ID", "p-1")],
     });
 }
+
+/// The SDKs of a fixed sample of the corpus call every operation against Prism, as the seeds'
+/// do: the documents are listed, `:`-separated, in `TERN_PRISM_SDK_SAMPLE` (`.ci/run` passes
+/// some of `../shared/specs`, which this repository does not carry), with a dummy value for
+/// every credential their `from_env` reads.
+#[test]
+#[ignore = "needs documents outside the repository: .ci/run runs it with TERN_PRISM_SDK_SAMPLE"]
+fn corpus_sample_sdks_call_every_operation() {
+    let sample = std::env::var("TERN_PRISM_SDK_SAMPLE")
+        .expect("TERN_PRISM_SDK_SAMPLE lists the documents (`:`-separated)");
+    for path in sample.split(':').filter(|p| !p.is_empty()) {
+        let spec = PathBuf::from(path);
+        let stem = spec
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('_', "-");
+        let name: &'static str = Box::leak(format!("{stem}-sdk").into_boxed_str());
+        let loaded = tern_spec::load_path(&spec).unwrap();
+        let (model, _) = tern_model::build(&loaded.spec);
+        let auth = tern_plan::auth_plan(&model, &Options::new(name).plan_options());
+        let env = auth
+            .credentials
+            .iter()
+            .flat_map(|c| c.env.iter())
+            .map(|var| (&*Box::leak(var.clone().into_boxed_str()), "test-value"))
+            .collect();
+        check(Seed {
+            spec,
+            name,
+            config: None,
+            env,
+        });
+    }
+}

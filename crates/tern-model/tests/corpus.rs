@@ -113,7 +113,7 @@ fn every_corpus_document_loads_and_models_without_errors() {
 const PINNED: (usize, usize, usize, usize, &[(&str, usize)]) = (
     126,
     5829,
-    13590,
+    13498,
     158,
     &[
         ("duplicate-enum-value", 2),

@@ -829,3 +829,32 @@ components:
         .count();
     assert_eq!(objects, 2, "Share and the inline body");
 }
+
+/// `allOf` with one real part and parts that only annotate (`{nullable: true}`) is that part,
+/// nullable: an enum stays an enum, not an empty object.
+#[test]
+fn annotation_only_all_of_parts_constrain_nothing() {
+    let (m, _) = model(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Status: {type: string, enum: [ACTIVE, CLOSED]}
+    User:
+      type: object
+      properties:
+        status:
+          allOf:
+            - {$ref: "#/components/schemas/Status"}
+            - {nullable: true}
+"##,
+    );
+    let status = named(&m, "Status").id;
+    let user = object(named(&m, "User"));
+    assert_eq!(
+        prop(user, "status").ty,
+        TypeRef::Nullable(Box::new(TypeRef::Named(status)))
+    );
+}

@@ -399,8 +399,37 @@ impl<'s> TypeBuilder<'s> {
     ) -> Option<Shape<'v>> {
         if let Some(parts) = v.get("allOf").and_then(Value::as_array) {
             let has_own = v.get("properties").is_some();
-            if parts.len() == 1 && !has_own {
-                return Some(Shape::Single(&parts[0], 0, "allOf"));
+            // Parts that only annotate (`{nullable: true}`, a description) constrain nothing:
+            // `allOf: [{$ref: Status}, {nullable: true}]` is a nullable `Status`.
+            let real: Vec<(usize, &Value)> = parts
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    let annotation = p.as_object().is_some_and(|m| {
+                        m.keys().all(|k| {
+                            k.starts_with("x-")
+                                || matches!(
+                                    k.as_str(),
+                                    "nullable"
+                                        | "description"
+                                        | "title"
+                                        | "example"
+                                        | "examples"
+                                        | "default"
+                                        | "deprecated"
+                                        | "readOnly"
+                                        | "writeOnly"
+                                )
+                        })
+                    });
+                    if annotation && is_nullable_flag(p) {
+                        *nullable = true;
+                    }
+                    !annotation
+                })
+                .collect();
+            if real.len() == 1 && !has_own {
+                return Some(Shape::Single(real[0].1, real[0].0, "allOf"));
             }
             if !parts.is_empty() {
                 return Some(Shape::Merge);
