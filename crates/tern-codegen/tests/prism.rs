@@ -302,7 +302,8 @@ fn corpus_sample_sdks_call_every_operation() {
     let sample = std::env::var("TERN_PRISM_SDK_SAMPLE")
         .expect("TERN_PRISM_SDK_SAMPLE lists the documents (`:`-separated)");
     for path in sample.split(':').filter(|p| !p.is_empty()) {
-        let spec = PathBuf::from(path);
+        // Relative paths are the repository's (the tests run in the crate's directory).
+        let spec = repo().join(path);
         let stem = spec
             .file_stem()
             .unwrap()
