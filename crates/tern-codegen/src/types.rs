@@ -201,7 +201,7 @@ fn object(
             base
         };
         let wire = &p.name;
-        let docs = field_docs(p.description.as_deref());
+        let docs = crate::docs_or_allow(p.description.as_deref());
         let rename = if ident == wire {
             quote!()
         } else {
@@ -293,11 +293,6 @@ fn object(
             }
         }
     }
-}
-
-/// A field's docs: the spec's description (none where it has none).
-fn field_docs(description: Option<&str>) -> TokenStream {
-    crate::docs_or_allow(description)
 }
 
 /// A type's docs: its description or title (none where the spec has neither).

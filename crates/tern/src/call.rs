@@ -553,13 +553,8 @@ async fn list_all(
         Ok(s) => s,
         Err(e) => return failure(&e),
     };
-    // A count on a terminal (indicatif hides it when stderr is not one).
-    let counter =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    counter.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {human_pos} items")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
+    // A count on a terminal.
+    let counter = crate::download::stderr_bar(None, "{spinner} {human_pos} items");
     while let Some(item) = items.next().await {
         match item {
             Ok(v) => {

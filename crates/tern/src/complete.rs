@@ -64,10 +64,10 @@ pub(crate) fn call_words(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(current) = current.to_str() else {
         return Vec::new();
     };
-    let Some((spec, words)) = line_before_cursor() else {
+    let Some((conn, words)) = line_before_cursor() else {
         return Vec::new();
     };
-    let Some(client) = load(&spec) else {
+    let Some(client) = load(&conn) else {
         return Vec::new();
     };
     let Ok(inv) = crate::call::parse_words(&words, false) else {
@@ -116,9 +116,10 @@ pub(crate) fn call_words(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// The `--spec` and the spec-derived words typed before the cursor, read from the command
-/// line the shell passed (`tern -- tern call … CURRENT`) with the same parser a call uses.
-fn line_before_cursor() -> Option<(String, Vec<String>)> {
+/// The connection options (`--spec` …) and the spec-derived words typed before the cursor,
+/// read from the command line the shell passed (`tern -- tern call … CURRENT`) with the same
+/// parser a call uses.
+fn line_before_cursor() -> Option<(crate::connect::Connection, Vec<String>)> {
     let args: Vec<OsString> = std::env::args_os().collect();
     let start = args.iter().position(|a| a == "--")? + 1;
     let mut line = args.get(start..)?.to_vec();
@@ -131,19 +132,15 @@ fn line_before_cursor() -> Option<(String, Vec<String>)> {
     let parsed =
         <crate::Cli as clap::Parser>::try_parse_from(crate::call::hoist_options(line)).ok()?;
     match parsed.command {
-        crate::Command::Call(call) => Some((call.conn.spec?, call.words)),
+        crate::Command::Call(call) => Some((call.conn, call.words)),
         _ => None,
     }
 }
 
-/// The spec's client (no server is contacted; the base URL only has to parse).
-fn load(spec: &str) -> Option<tern_dynamic::DynamicClient> {
-    let builder = tern_dynamic::DynamicClient::builder().base_url("http://localhost");
-    let builder = if spec.starts_with("http://") || spec.starts_with("https://") {
-        builder.spec_url(spec)
-    } else {
-        builder.spec_path(spec)
-    };
+/// The spec's client, built as a call builds it (no server is contacted: the base URL only has
+/// to parse).
+fn load(conn: &crate::connect::Connection) -> Option<tern_dynamic::DynamicClient> {
+    let builder = conn.builder().ok()?.base_url("http://localhost");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

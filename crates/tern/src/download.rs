@@ -108,34 +108,27 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-/// A byte-counting bar on stderr (hidden when stderr is not a terminal, or with `--quiet`).
+/// A byte-counting bar on stderr (hidden with `--quiet`).
 fn progress(length: Option<u64>, quiet: bool) -> indicatif::ProgressBar {
     if quiet {
         return indicatif::ProgressBar::hidden();
     }
-    let target = indicatif::ProgressDrawTarget::stderr();
-    match length {
-        Some(total) => {
-            let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        }
-        None => {
-            let bar = indicatif::ProgressBar::with_draw_target(None, target);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {binary_bytes} {binary_bytes_per_sec}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            bar
-        }
+    let template = match length {
+        Some(_) => "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+        None => "{spinner} {binary_bytes} {binary_bytes_per_sec}",
+    };
+    stderr_bar(length, template)
+}
+
+/// A bar (with a length) or a counter on stderr, drawn as `template`; indicatif hides it when
+/// stderr is not a terminal.
+pub(crate) fn stderr_bar(length: Option<u64>, template: &str) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(length, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
     }
+    bar
 }
 
 /// Copies the body chunk by chunk: memory stays at one chunk, whatever the body's size. A

@@ -2,7 +2,7 @@
 //! oneOf/anyOf and formats, before any child is read), then the structural [`TypeRef`] it
 //! stands for or the kind of the named type it becomes.
 
-use super::{is_nullable_flag, key::SchemaKey, names, Known, TypeBuilder};
+use super::{is_nullable_flag, names, Known, TypeBuilder};
 use crate::model::*;
 use tern_spec::{pointer, FileId, Value};
 
@@ -123,16 +123,11 @@ impl<'s> TypeBuilder<'s> {
         };
         if let (Some(_), true) = (&component_name, file == FileId::ROOT) {
             if let Some((first, schema)) = self.component_copies.get(ptr).cloned() {
-                return self.component_copy(
-                    key,
-                    component_name,
-                    v,
-                    hint,
-                    ptr,
-                    &first,
-                    schema,
-                    depth,
-                );
+                // A copy: an alias of the first copy's type.
+                let first_name = names::component_key(&first).unwrap_or(hint).to_owned();
+                let target = self.build(FileId::ROOT, &first, schema, &first_name, depth + 1);
+                let id = self.new_type(key, component_name, v, hint, file, ptr);
+                return self.alias_of(id, target);
             }
         }
         let (shape, nullable) = self.classify(file, ptr, v);
@@ -177,22 +172,8 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
-    /// A component schema that repeats an earlier one: an alias of the first copy's type.
-    #[allow(clippy::too_many_arguments)]
-    fn component_copy<'v>(
-        &mut self,
-        key: Option<SchemaKey<'_>>,
-        component_name: Option<String>,
-        v: &'v Value,
-        hint: &str,
-        ptr: &str,
-        first: &str,
-        schema: &'s Value,
-        depth: usize,
-    ) -> TypeRef {
-        let first_name = names::component_key(first).unwrap_or(hint).to_owned();
-        let target = self.build(FileId::ROOT, first, schema, &first_name, depth + 1);
-        let id = self.new_type(key, component_name, v, hint, FileId::ROOT, ptr);
+    /// Makes the named type `id` an alias of `target` (nullable when `target` is).
+    fn alias_of(&mut self, id: TypeId, target: TypeRef) -> TypeRef {
         let target = match target {
             TypeRef::Nullable(inner) => {
                 self.nullable_types.insert(id);
