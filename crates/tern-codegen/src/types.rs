@@ -166,19 +166,33 @@ pub(crate) fn displays(model: &ApiModel, t: &TypeRef) -> bool {
     }
 }
 
+/// A struct: one field per member, unknown members kept in `extra` (unless the schema forbids
+/// them), `Serialize` and `Deserialize` written out rather than derived — one pass over the
+/// object through `runtime::model::object`, no `#[serde(flatten)]` buffering, and much less
+/// code for the compiler than the derive's.
+///
+/// Optional or nullable members are `Option<T>` (absent and `null` read alike); in a type a
+/// request may carry (`sent`), an optional *and* nullable member is a `Nullable<T>`, which can
+/// also send an explicit `null`.
 fn object(
     model: &ApiModel,
     def: &TypeDef,
     o: &tern_model::ObjectType,
     paths: &Paths,
+    sent: bool,
 ) -> TokenStream {
     let name = type_ident(&def.name);
     let option = paths.std("Option");
-    let (string_ty, none) = (paths.std("String"), paths.std("None"));
-    let mut used: HashSet<String> = HashSet::new();
+    let (string_ty, none, some) = (paths.std("String"), paths.std("None"), paths.std("Some"));
+    let (result, ok) = (paths.std("Result"), paths.std("Ok"));
+    let (mut used, mut used_locals) = (HashSet::new(), HashSet::new());
     let mut fields = Vec::new();
     // What `new` takes (the required members that are not nullable) and what it leaves empty.
     let (mut params, mut inits) = (Vec::new(), Vec::new());
+    // The hand-written serde impls: a local per member, its match arm, its final value, and
+    // how it is written.
+    let (mut locals, mut arms, mut finals, mut writes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in &o.properties {
         let mut ident = field_ident(&p.name);
         while !used.insert(ident.to_string()) {
@@ -191,42 +205,54 @@ fn object(
             other => other,
         };
         let base = rust_type(model, inner, true, paths);
-        // Optional and nullable: absent, `null` and a value stay distinct.
-        let double = !p.required && nullable;
-        let ty = if double {
-            quote!(#option<#option<#base>>)
+        // Optional and nullable in a request type: absent, `null` and a value stay distinct.
+        let tri = sent && !p.required && nullable;
+        let ty = if tri {
+            quote!(crate::runtime::Nullable<#base>)
         } else if nullable_or_optional {
             quote!(#option<#base>)
         } else {
-            base
+            base.clone()
         };
         let wire = &p.name;
         let docs = crate::docs_or_allow(p.description.as_deref());
-        let rename = if ident == wire {
-            quote!()
+        fields.push(quote! { #docs pub #ident: #ty, });
+        // Locals are `f_…`: never `map` or `key`, whatever the members are called.
+        let base_name = ident.to_string();
+        let base_name = base_name.trim_start_matches("r#");
+        let mut local = if base_name.starts_with('_') {
+            format_ident!("f{}", base_name)
         } else {
-            quote!(rename = #wire,)
+            format_ident!("f_{}", base_name)
         };
-        let serde = if !p.required {
-            let skip = if paths.shadowed.contains("Option") {
-                "::std::option::Option::is_none"
-            } else {
-                "Option::is_none"
-            };
-            if double {
-                quote!(#[serde(#rename default, skip_serializing_if = #skip, deserialize_with = "crate::runtime::nullable::deserialize")])
-            } else {
-                quote!(#[serde(#rename default, skip_serializing_if = #skip)])
-            }
-        } else if nullable_or_optional {
-            quote!(#[serde(#rename default)])
-        } else if rename.is_empty() {
-            quote!()
-        } else {
-            quote!(#[serde(rename = #wire)])
-        };
-        fields.push(quote! { #docs #serde pub #ident: #ty, });
+        while !used_locals.insert(local.to_string()) {
+            local = format_ident!("{}_", local);
+        }
         if nullable_or_optional {
+            let empty = if tri {
+                quote!(crate::runtime::Nullable::Absent)
+            } else {
+                quote!(#none)
+            };
+            locals.push(quote!(let mut #local = #empty;));
+            arms.push(quote!(#wire => #local = map.next_value()?,));
+            finals.push(quote!(#ident: #local));
+        } else {
+            locals.push(quote!(let mut #local = #none;));
+            arms.push(quote!(#wire => #local = #some(map.next_value()?),));
+            finals
+                .push(quote!(#ident: #local.ok_or_else(|| crate::runtime::model::missing(#wire))?));
+        }
+        writes.push(if tri {
+            quote!(if !self.#ident.is_absent() { map.serialize_entry(#wire, &self.#ident)?; })
+        } else if !p.required {
+            quote!(if let #some(value) = &self.#ident { map.serialize_entry(#wire, value)?; })
+        } else {
+            quote!(map.serialize_entry(#wire, &self.#ident)?;)
+        });
+        if tri {
+            inits.push(quote!(#ident: crate::runtime::Nullable::Absent));
+        } else if nullable_or_optional {
             inits.push(quote!(#ident: #none));
         } else if is_string(model, inner) {
             params.push(quote!(#ident: impl Into<#string_ty>));
@@ -241,35 +267,100 @@ fn object(
         extra = format_ident!("{}_", extra);
     }
     let (map, string) = (paths.std("BTreeMap"), paths.std("String"));
-    let extra_field = match &o.additional {
-        AdditionalProperties::Forbidden => quote!(),
+    let mut extra_local = format_ident!("f_{}", extra);
+    while !used_locals.insert(extra_local.to_string()) {
+        extra_local = format_ident!("{}_", extra_local);
+    }
+    let extra_ty = match &o.additional {
+        AdditionalProperties::Typed(_) => quote!(#map),
+        _ => quote!(serde_json::Map),
+    };
+    let (extra_field, unknown) = match &o.additional {
+        AdditionalProperties::Forbidden => (
+            quote!(),
+            quote!({
+                let _ = key;
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }),
+        ),
         AdditionalProperties::Typed(t) => {
             let t = rust_type(model, t, false, paths);
+            (
+                quote! {
+                    /// Other members, as the schema's `additionalProperties` allows.
+                    pub #extra: #map<#string, #t>,
+                },
+                quote!({ #extra_local.insert(key.into_string(), map.next_value()?); }),
+            )
+        }
+        _ => (
             quote! {
-                /// Other members, as the schema's `additionalProperties` allows.
-                #[serde(flatten)]
-                pub #extra: #map<#string, #t>,
+                /// Members this SDK does not know (kept, and sent back on serialisation).
+                pub #extra: serde_json::Map<#string, serde_json::Value>,
+            },
+            quote!({ #extra_local.insert(key.into_string(), map.next_value()?); }),
+        ),
+    };
+    if !extra_field.is_empty() {
+        locals.push(quote!(let mut #extra_local = #extra_ty::new();));
+        finals.push(quote!(#extra: #extra_local));
+        writes.push(quote!(for (key, value) in &self.#extra { map.serialize_entry(key, value)?; }));
+    }
+    let each = if arms.is_empty() {
+        unknown
+    } else {
+        quote!(match key.as_str() { #(#arms)* _ => #unknown })
+    };
+    let expecting = format!("a `{name}` object");
+    let body = if writes.is_empty() {
+        quote!(serde::ser::SerializeMap::end(serializer.serialize_map(#some(0))?))
+    } else {
+        quote! {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(#none)?;
+            #(#writes)*
+            map.end()
+        }
+    };
+    let serde_impls = quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                #body
             }
         }
-        _ => quote! {
-            /// Members this SDK does not know (kept, and sent back on serialisation).
-            #[serde(flatten)]
-            pub #extra: serde_json::Map<#string, serde_json::Value>,
-        },
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                crate::runtime::model::object(deserializer)
+            }
+        }
+
+        impl crate::runtime::model::Object for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn from_members<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> #result<Self, A::Error> {
+                #(#locals)*
+                while let #some(key) = map.next_key::<crate::runtime::model::Key<'de>>()? {
+                    #each
+                }
+                #ok(Self { #(#finals),* })
+            }
+        }
     };
     let docs = type_docs(def);
-    let (ser, de) = (paths.std("Serialize"), paths.std("Deserialize"));
     let default = paths.std("Default");
     // Built without naming `extra` or the optional members: `Default` when nothing is
     // required, else `new` with the required values.
     if params.is_empty() {
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, #default, #ser, #de)]
+            #[derive(Debug, Clone, PartialEq, #default)]
             pub struct #name {
                 #(#fields)*
                 #extra_field
             }
+
+            #serde_impls
         };
     }
     if !extra_field.is_empty() {
@@ -279,7 +370,7 @@ fn object(
     let doc = format!(" A `{name}` from its required members; the others start empty.");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #ser, #de)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct #name {
             #(#fields)*
             #extra_field
@@ -292,6 +383,8 @@ fn object(
                 Self { #(#inits),* }
             }
         }
+
+        #serde_impls
     }
 }
 
@@ -513,7 +606,8 @@ pub(crate) fn render_chunk(
         let cfg = crate::cfg_features(plan, users);
         // Each type is parsed once, here: its items (struct and impls) take its `#[cfg]`
         // and go to the printer as they are.
-        match syn::parse2::<syn::File>(item(model, def, &paths)) {
+        let sent = plan.sent_types.get(def.id.0).copied().unwrap_or(false);
+        match syn::parse2::<syn::File>(item(model, def, &paths, sent)) {
             Ok(file) => items.extend(file.items.into_iter().map(|mut i| {
                 if !cfg.is_empty() {
                     if let Some(attrs) = item_attrs(&mut i) {
@@ -583,9 +677,9 @@ pub(crate) fn assemble(model: &ApiModel, chunks: &[String]) -> String {
     out
 }
 
-fn item(model: &ApiModel, def: &TypeDef, paths: &Paths) -> TokenStream {
+fn item(model: &ApiModel, def: &TypeDef, paths: &Paths, sent: bool) -> TokenStream {
     match &def.kind {
-        TypeKind::Object(o) => object(model, def, o, paths),
+        TypeKind::Object(o) => object(model, def, o, paths, sent),
         TypeKind::Enum(e) if is_string_enum(def) => string_enum(def, &e.values, paths),
         TypeKind::Enum(e) => {
             let name = type_ident(&def.name);

@@ -76,6 +76,76 @@ fn doctests(dir: &Path) {
     );
 }
 
+/// The generated types keep what they promise through decode → encode: unknown members and
+/// enum values, `null` vs absent, union alternatives; and a decoding error names the member.
+fn round_trip(dir: &Path) {
+    let test = r##"
+use serde_json::{json, Value};
+use shapes_sdk::types::{Circle, Kind, Measure, Shape};
+
+fn again<T: serde::de::DeserializeOwned + serde::Serialize>(input: &Value) -> (T, Value) {
+    let typed: T = serde_json::from_value(input.clone()).unwrap();
+    let text = serde_json::to_string(&typed).unwrap();
+    let typed_again: T = serde_json::from_str(&text).unwrap();
+    (typed, serde_json::to_value(&typed_again).unwrap())
+}
+
+#[test]
+fn what_a_type_does_not_know_survives() {
+    let circle = json!({"kind": "circle", "radius": 1.5, "label": null,
+        "size": {"value": 2.5, "unit": "cm", "precision": {"digits": 3}}, "future": [1, {"a": null}]});
+    let (shape, back) = again::<Shape>(&circle);
+    assert_eq!(back, circle);
+    let Shape::Circle(c) = shape else { panic!("{shape:?}") };
+    assert!(c.label.is_null());
+    assert_eq!(c.extra["future"], json!([1, {"a": null}]));
+    assert!(matches!(c.size, Some(Measure::Value(_))), "{:?}", c.size);
+
+    let absent = json!({"kind": "circle", "radius": 2.0});
+    let (c, back) = again::<Circle>(&absent);
+    assert!(c.label.is_absent() && c.size.is_none());
+    assert_eq!(back, absent);
+
+    let hexagon = json!({"kind": "hexagon", "sides": 6});
+    let (shape, back) = again::<Shape>(&hexagon);
+    assert!(matches!(shape, Shape::Unknown(_)), "{shape:?}");
+    assert_eq!(back, hexagon);
+
+    let (kind, back) = again::<Kind>(&json!("triangle"));
+    assert_eq!(kind, Kind::Unknown("triangle".into()));
+    assert_eq!(back, json!("triangle"));
+
+    let note = json!({"note": "n", "extra": true});
+    let (_, back) = again::<Measure>(&note);
+    assert_eq!(back, note);
+}
+
+#[test]
+fn a_missing_required_member_is_named() {
+    let e = serde_json::from_str::<Circle>(r#"{"kind": "circle"}"#).unwrap_err();
+    assert!(e.to_string().contains("missing field `radius`"), "{e}");
+    let e = serde_json::from_str::<Circle>(r#"{"kind": "circle", "radius": "wide"}"#).unwrap_err();
+    assert!(e.to_string().contains("invalid type: string"), "{e}");
+}
+"##;
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("tests/round_trip.rs"), test).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["test", "--quiet", "--all-features", "--test", "round_trip"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo().join("target/codegen-check"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: round trip failed:\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn output_is_deterministic() {
     let spec = repo().join("examples/specs/workflows.yaml");
@@ -182,6 +252,9 @@ fn bundled_and_seed_sdks_compile_clean() {
         // The generated README is the crate's documentation: its snippets are doctests.
         if name == "workflows-sdk" || name == "shapes-sdk" {
             doctests(&dir);
+        }
+        if name == "shapes-sdk" {
+            round_trip(&dir);
         }
         // Each resource is a feature: the crate compiles with none, or with one alone (its
         // methods and exactly the types they reach).

@@ -41,6 +41,26 @@ fn roots(model: &ApiModel, m: &Method, out: &mut Vec<TypeId>) {
     }
 }
 
+/// The types a request may carry: what the arguments of `methods` reach, by type id. A
+/// generated type in it can express an explicit `null` for its optional, nullable members.
+pub fn sent_types<'m>(
+    model: &ApiModel,
+    methods: impl IntoIterator<Item = &'m Method>,
+) -> Vec<bool> {
+    let mut work = Vec::new();
+    for m in methods {
+        let op = &model.operations[m.operation];
+        for a in &m.arguments {
+            named(&op.arguments[a.index].ty, &mut work);
+        }
+    }
+    let mut sent = vec![false; model.types.len()];
+    for id in reach(model, work) {
+        sent[id.0] = true;
+    }
+    sent
+}
+
 /// The closure of the types `methods` use, ascending by id.
 pub fn type_closure<'m>(
     model: &ApiModel,

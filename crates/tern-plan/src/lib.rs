@@ -36,7 +36,7 @@ mod method;
 mod resources;
 
 pub use auth::{AuthPlan, CredentialKind, CredentialPlan, KeyLocation};
-pub use closure::type_closure;
+pub use closure::{sent_types, type_closure};
 pub use config::{
     AuthConfig, ClientConfig, ClientCredentialsConfig, Config, ConfigError, EnvConfig,
     OperationConfig, PackageConfig, PaginationConfig, PaginationTable,
@@ -96,6 +96,9 @@ pub struct SdkPlan {
     /// For each named type (by [`TypeId`](tern_model::TypeId) index), the features that
     /// compile it, ascending.
     pub type_features: Vec<Vec<usize>>,
+    /// For each named type (by [`TypeId`](tern_model::TypeId) index), whether a request may
+    /// carry it (a method's argument reaches it; see [`sent_types`]).
+    pub sent_types: Vec<bool>,
 }
 
 /// A cargo feature of a generated crate: the resources it compiles.
@@ -250,10 +253,18 @@ pub fn plan(model: &ApiModel, opts: &PlanOptions) -> SdkPlan {
         .map(|s| resource(model, config, s, &spec_headers))
         .collect();
     let (features, type_features) = features(model, &resources, &opts.reserved_features);
+    let sent_types = closure::sent_types(
+        model,
+        resources
+            .iter()
+            .flat_map(Resource::walk)
+            .flat_map(|r| &r.methods),
+    );
     SdkPlan {
         resources,
         features,
         type_features,
+        sent_types,
         auth: auth::auth(model, config, &opts.client_name),
         default_headers,
         spec_headers,

@@ -67,6 +67,8 @@ mod credentials;
 mod error;
 mod execute;
 mod intercept;
+#[doc(hidden)]
+pub mod model;
 mod outcome;
 mod pagination;
 mod prepare;
@@ -90,6 +92,7 @@ pub use error::{ApiError, DecodeError, Error, RequestInfo, TransportError};
 /// dependency on `futures-util` of the caller's own.
 pub use futures_util::{Stream, StreamExt};
 pub use intercept::{AttemptRequest, AttemptResponse, Interceptor};
+pub use model::Nullable;
 pub use pagination::{next_link, Items, Page, PageInfo, Paginator};
 pub use request::{Body, Part, Request, RequestOptions, Upload};
 pub use reqwest::{header, Method, StatusCode};
@@ -120,21 +123,6 @@ pub use retry::{
     RetryDecision, RetryPolicy, Sleeper, TokioSleeper, MAX_RETRY_WAIT,
 };
 pub use sse::Event;
-
-/// `Option<Option<T>>` fields for optional, nullable members: absent (`None`), `null`
-/// (`Some(None)`) and a value (`Some(Some(v))`) stay distinct. For generated code:
-/// `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "tern_runtime::nullable::deserialize")]`.
-pub mod nullable {
-    /// Deserialises a present member: `null` → `Some(None)`, a value → `Some(Some(v))` (an
-    /// absent member takes the field's `default`, `None`).
-    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: serde::Deserialize<'de>,
-    {
-        <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-    }
-}
 
 /// Serialises a value to JSON for a request body; for generated code.
 pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, Error> {

@@ -30,6 +30,7 @@ pub const FILES: &[SourceFile] = files![
     "error.rs",
     "execute.rs",
     "intercept.rs",
+    "model.rs",
     "outcome.rs",
     "pagination.rs",
     "prepare.rs",

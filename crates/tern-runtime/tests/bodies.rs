@@ -154,21 +154,18 @@ async fn options_add_headers_query_and_body_fields() {
 
 #[test]
 fn optional_nullable_members_keep_absent_null_and_value_apart() {
+    use tern_runtime::Nullable;
     #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
     struct Patch {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "tern_runtime::nullable::deserialize"
-        )]
-        label: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        label: Nullable<String>,
     }
     let absent: Patch = serde_json::from_str("{}").unwrap();
     let null: Patch = serde_json::from_str(r#"{"label": null}"#).unwrap();
     let value: Patch = serde_json::from_str(r#"{"label": "x"}"#).unwrap();
-    assert_eq!(absent.label, None);
-    assert_eq!(null.label, Some(None));
-    assert_eq!(value.label, Some(Some("x".into())));
+    assert_eq!(absent.label, Nullable::Absent);
+    assert_eq!(null.label, Nullable::Null);
+    assert_eq!(value.label, Nullable::Value("x".into()));
     // And back: absent stays absent, null is sent as null.
     assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
     assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"label":null}"#);
