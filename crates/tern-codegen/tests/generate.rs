@@ -58,22 +58,28 @@ fn clippy_with(dir: &Path, features: &[&str]) {
     );
 }
 
-/// `cargo test --doc --all-features`: the README's snippets compile.
-fn doctests(dir: &Path) {
+/// `cargo test --quiet --all-features ARGS` in a generated crate, which must pass.
+fn cargo_test(dir: &Path, args: &[&str], what: &str) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["test", "--quiet", "--doc", "--all-features"])
+        .args(["test", "--quiet", "--all-features"])
+        .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", repo().join("target/codegen-check"))
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}: README snippets do not compile:\n{}{}",
+        "{}: {what}:\n{}{}",
         dir.display(),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `cargo test --doc --all-features`: the README's snippets compile.
+fn doctests(dir: &Path) {
+    cargo_test(dir, &["--doc"], "README snippets do not compile");
 }
 
 /// The generated types keep what they promise through decode → encode: unknown members and
@@ -130,20 +136,7 @@ fn a_missing_required_member_is_named() {
 "##;
     std::fs::create_dir_all(dir.join("tests")).unwrap();
     std::fs::write(dir.join("tests/round_trip.rs"), test).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["test", "--quiet", "--all-features", "--test", "round_trip"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", repo().join("target/codegen-check"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}: round trip failed:\n{}{}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cargo_test(dir, &["--test", "round_trip"], "round trip failed");
 }
 
 #[test]
