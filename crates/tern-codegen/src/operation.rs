@@ -3,7 +3,7 @@
 //! methods on the async and blocking resource structs that send it. What to render is decided
 //! in the plan ([`tern_plan::Method`]); this module only writes it.
 
-use crate::types::{displays, is_copy, is_date_time, is_string, rust_type, Paths};
+use crate::types::{displays, is_copy, is_date_time, is_plain_string, is_string, rust_type, Paths};
 use crate::{doc_attrs, field_ident, ident};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -310,7 +310,7 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
                 let ty = arg_type(model, op, a, paths);
                 s.fields.push(quote!(#docs pub #id: #ty,));
                 // Strings are taken as anything that becomes one (`&str`, `String`).
-                if is_string(model, &argument.ty) && !a.upload && !a.raw {
+                if is_plain_string(model, &argument.ty) && !a.upload && !a.raw {
                     s.required.push((
                         id.clone(),
                         quote!(impl Into<String>),
@@ -594,10 +594,13 @@ fn methods(
     let method = field_ident(&m.name);
     let (request_fn, call_args) = (format_ident!("{}_request", m.stem()), &sig.call_args);
     let request = quote!(#request_fn(#(#call_args),*)?);
+    // JSON (and empty) responses: the async method returns a `Call` — `.await` for the
+    // value, `.with_response()` for status, headers and request id too; the blocking client
+    // has a `_with_response` twin.
     let json = |t: TokenStream| {
         (
-            t.clone(),
-            quote!(self.client.send(#request).await),
+            quote!(crate::runtime::Call<'c, #t>),
+            quote!(crate::runtime::Call::new(self.client, #request_fn(#(#call_args),*))),
             t,
             quote!(self.client.send(super::#request)),
         )
@@ -607,18 +610,19 @@ fn methods(
         ResponsePlan::Json(Some(ty)) => json(rust_type(model, ty, false, paths)),
         ResponsePlan::Json(None) => json(quote!(serde_json::Value)),
         ResponsePlan::Raw => (
-            quote!(crate::runtime::RawResponse),
+            quote!(Result<crate::runtime::RawResponse, Error>),
             quote!(self.client.execute(#request).await),
             quote!(crate::runtime::RawResponse),
             quote!(self.client.execute(super::#request)),
         ),
         ResponsePlan::Stream => (
-            quote!(crate::runtime::StreamResponse),
+            quote!(Result<crate::runtime::StreamResponse, Error>),
             quote!(self.client.execute_stream(#request).await),
             quote!(crate::runtime::RawResponse),
             quote!(self.client.execute(super::#request)),
         ),
     };
+    let is_call = matches!(m.response, ResponsePlan::Unit | ResponsePlan::Json(_));
     let stream_doc = match m.response {
         ResponsePlan::Stream => {
             quote!(#[doc = ""] #[doc = " The body arrives as a stream: `.bytes()` for the chunks, `.events()` for server-sent events."])
@@ -638,11 +642,12 @@ fn methods(
     } else {
         quote!()
     };
+    let asyncness = if is_call { quote!() } else { quote!(async) };
     let mut methods = quote! {
         #docs
         #stream_doc
         #deprecated
-        pub async fn #method(&self, #(#params),*) -> Result<#ret, Error> {
+        pub #asyncness fn #method(&self, #(#params),*) -> #ret {
             #send
         }
     };
@@ -653,9 +658,28 @@ fn methods(
             #send_blocking
         }
     };
+    if is_call {
+        let twin = format_ident!("{}_with_response", m.stem());
+        let doc = format!(
+            " [`{method}`](Self::{method}), with the response's status, headers and request id."
+        );
+        blocking = quote! {
+            #blocking
+            #[doc = #doc]
+            #deprecated
+            pub fn #twin(&self, #(#blocking_params),*) -> Result<crate::runtime::Response<#ret_blocking>, Error> {
+                self.client.send_with_response(super::#request)
+            }
+        };
+    }
     let mut items = quote!();
     if let Some(p) = &m.pagination {
         let item = rust_type(model, &p.item, false, paths);
+        // The page's whole body, typed as the method's response.
+        let body_ty = match &m.response {
+            ResponsePlan::Json(Some(ty)) => rust_type(model, ty, false, paths),
+            _ => quote!(serde_json::Value),
+        };
         let pages = format_ident!("{}_pages", m.stem());
         let paginator_fn = format_ident!("{}_paginator", m.stem());
         let how = paginator(&p.pagination);
@@ -671,8 +695,8 @@ fn methods(
             #methods
             #[doc = #doc]
             #deprecated
-            pub async fn #pages(&self, #(#params),*) -> Result<Page<#item>, Error> {
-                self.client.get_page(#request, #paginator_fn()).await
+            pub async fn #pages(&self, #(#params),*) -> Result<Page<#item, #body_ty>, Error> {
+                self.client.get_page(#request, #paginator_fn()).await.map(Page::with_body)
             }
         };
         let doc = format!(" The first page of `{method}`: `into_iter()` yields every item, fetching further pages as needed.");
@@ -680,8 +704,8 @@ fn methods(
             #blocking
             #[doc = #doc]
             #deprecated
-            pub fn #pages(&self, #(#blocking_params),*) -> Result<crate::runtime::blocking::Page<#item>, Error> {
-                self.client.get_page(super::#request, super::#paginator_fn())
+            pub fn #pages(&self, #(#blocking_params),*) -> Result<crate::runtime::blocking::Page<#item, #body_ty>, Error> {
+                self.client.get_page(super::#request, super::#paginator_fn()).map(crate::runtime::blocking::Page::with_body)
             }
         };
     }

@@ -138,6 +138,23 @@ pub(crate) fn is_string(model: &ApiModel, t: &TypeRef) -> bool {
     matches!(t.resolve(&model.types), TypeRef::String(f) if !typed_format(*f))
 }
 
+/// Whether a value of this type is exactly a `String`: a string that is not nullable, neither
+/// itself nor through the aliases it names (so `impl Into<String>` can stand for it).
+pub(crate) fn is_plain_string(model: &ApiModel, t: &TypeRef) -> bool {
+    let mut current = t;
+    for _ in 0..64 {
+        match current {
+            TypeRef::Nullable(_) => return false,
+            TypeRef::Named(id) => match &model.type_def(*id).kind {
+                TypeKind::Alias(inner) => current = inner,
+                _ => return false,
+            },
+            other => return is_string(model, other),
+        }
+    }
+    false
+}
+
 /// Whether the Rust type is `Copy` (numbers, booleans, dates, UUIDs).
 pub(crate) fn is_copy(model: &ApiModel, t: &TypeRef) -> bool {
     match t.resolve(&model.types) {
@@ -254,7 +271,7 @@ fn object(
             inits.push(quote!(#ident: crate::runtime::Nullable::Absent));
         } else if nullable_or_optional {
             inits.push(quote!(#ident: #none));
-        } else if is_string(model, inner) {
+        } else if is_plain_string(model, inner) {
             params.push(quote!(#ident: impl Into<#string_ty>));
             inits.push(quote!(#ident: #ident.into()));
         } else {

@@ -217,7 +217,7 @@ fn clients_follow_the_spec_security_and_pagination() {
         "{resources}"
     );
     assert!(
-        resources.contains("Result<Page<types::Execution>, Error>"),
+        resources.contains("Result<Page<types::Execution, types::ListExecutionsResponse>, Error>"),
         "{resources}"
     );
 }

@@ -70,13 +70,38 @@ impl Client {
     }
 }
 
-/// One page of results (blocking).
+/// One page of results (blocking): its items, and the whole body as `B` through
+/// [`body`](Page::body).
 #[derive(Debug)]
-pub struct Page<T> {
-    inner: crate::Page<T>,
+pub struct Page<T, B = serde_json::Value> {
+    inner: crate::Page<T, B>,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Page<T> {
+impl<T, B: DeserializeOwned> Page<T, B> {
+    /// The whole response body of this page, decoded (see [`crate::Page::body`]).
+    pub fn body(&self) -> Result<B, Error> {
+        self.inner.body()
+    }
+    /// The page's response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.inner.headers
+    }
+    /// The server's request id for this page.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id()
+    }
+}
+
+impl<T, B> Page<T, B> {
+    /// The same page, its body read as `C` (what a generated SDK's `_pages` methods return).
+    pub fn with_body<C>(self) -> Page<T, C> {
+        Page {
+            inner: self.inner.with_body(),
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static, B> Page<T, B> {
     /// The items of this page.
     pub fn items(&self) -> &[T] {
         self.inner.items()
@@ -90,14 +115,14 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
         self.inner.next_page_info()
     }
     /// Fetches the next page.
-    pub fn get_next_page(&self) -> Result<Option<Page<T>>, Error> {
+    pub fn get_next_page(&self) -> Result<Option<Page<T, B>>, Error> {
         Ok(runtime()?
             .block_on(self.inner.get_next_page())?
             .map(|inner| Page { inner }))
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoIterator for Page<T> {
+impl<T: DeserializeOwned + Send + 'static, B> IntoIterator for Page<T, B> {
     type Item = Result<T, Error>;
     type IntoIter = Iter<T>;
 

@@ -189,6 +189,7 @@ impl Client {
                 value: raw.json()?,
                 status: raw.status,
                 headers: raw.headers,
+                request: raw.request,
             })
         }
     }

@@ -117,7 +117,7 @@ pub use reqwest::{header, Method, StatusCode};
 pub mod transport {
     pub use reqwest::{Client, ClientBuilder, Proxy};
 }
-pub use response::{RawResponse, Response, StreamResponse};
+pub use response::{Call, RawResponse, Response, StreamResponse};
 pub use retry::{
     server_wait, DefaultRetry, NoRetry, Outcome, PatientRetry, RetryBudget, RetryContext,
     RetryDecision, RetryPolicy, Sleeper, TokioSleeper, MAX_RETRY_WAIT,

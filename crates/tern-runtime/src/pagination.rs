@@ -108,9 +108,9 @@ pub(crate) struct Progress {
     pub(crate) max_pages: Option<u64>,
 }
 
-/// One page of results.
-#[derive(Debug)]
-pub struct Page<T> {
+/// One page of results: its items, and the whole response body as `B` through
+/// [`body`](Page::body) (a generated SDK names the response type there; by default JSON).
+pub struct Page<T, B = serde_json::Value> {
     items: Vec<T>,
     next: Next,
     progress: Progress,
@@ -118,6 +118,54 @@ pub struct Page<T> {
     paginator: Paginator,
     /// The page's response headers.
     pub headers: HeaderMap,
+    /// The page's status.
+    pub status: reqwest::StatusCode,
+    /// The request the page answers.
+    pub request: RequestInfo,
+    body: bytes::Bytes,
+    body_type: std::marker::PhantomData<fn() -> B>,
+}
+
+impl<T: std::fmt::Debug, B> std::fmt::Debug for Page<T, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("items", &self.items)
+            .field("next", &self.next)
+            .field("status", &self.status)
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, B: DeserializeOwned> Page<T, B> {
+    /// The whole response body of this page, decoded (the items with what the API sends beside
+    /// them: totals, cursors, `paging`). Decoded when asked, from the bytes the page keeps.
+    pub fn body(&self) -> Result<B, Error> {
+        crate::error::decode_json(&self.request, self.status, &self.body).map_err(Error::Decode)
+    }
+
+    /// The server's request id for this page (see [`Response::request_id`](crate::Response::request_id)).
+    pub fn request_id(&self) -> Option<&str> {
+        crate::response::request_id(&self.headers)
+    }
+}
+
+impl<T, B> Page<T, B> {
+    /// The same page, its body read as `C` (what a generated SDK's `_pages` methods return).
+    pub fn with_body<C>(self) -> Page<T, C> {
+        Page {
+            items: self.items,
+            next: self.next,
+            progress: self.progress,
+            client: self.client,
+            paginator: self.paginator,
+            headers: self.headers,
+            status: self.status,
+            request: self.request,
+            body: self.body,
+            body_type: std::marker::PhantomData,
+        }
+    }
 }
 
 fn at<'v>(value: &'v serde_json::Value, path: &[String]) -> Option<&'v serde_json::Value> {
@@ -392,67 +440,15 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             client,
             paginator,
             headers: raw.headers,
+            status: raw.status,
+            request: raw.request,
+            body: raw.body,
+            body_type: std::marker::PhantomData,
         })
     }
+}
 
-    /// Stops the listing after `pages` pages in all (this one included): `into_stream` and
-    /// `get_next_page` end there. A cap for servers that page forever.
-    #[must_use]
-    pub fn max_pages(mut self, pages: u64) -> Self {
-        self.progress.max_pages = Some(pages);
-        if self.progress.pages >= pages {
-            self.next = Next::End;
-        }
-        self
-    }
-
-    /// The items of this page.
-    pub fn items(&self) -> &[T] {
-        &self.items
-    }
-
-    /// Takes the items.
-    pub fn into_items(self) -> Vec<T> {
-        self.items
-    }
-
-    /// Whether another page follows.
-    pub fn has_next_page(&self) -> bool {
-        matches!(self.next, Next::More(..))
-    }
-
-    /// Where the next page starts.
-    pub fn next_page_info(&self) -> Option<&PageInfo> {
-        match &self.next {
-            Next::More(info, _) => Some(info),
-            _ => None,
-        }
-    }
-
-    /// Fetches the next page (`None` after the last; [`Error::Pagination`] when the server
-    /// pointed back to a page it had sent).
-    pub async fn get_next_page(&self) -> Result<Option<Page<T>>, Error> {
-        match &self.next {
-            Next::End => Ok(None),
-            Next::Stalled(stalled) => Err(stalled_error(stalled.as_ref().clone())),
-            Next::More(_, request) => self
-                .client
-                .fetch_page(
-                    request.as_ref().clone(),
-                    self.paginator.clone(),
-                    self.progress.clone(),
-                )
-                .await
-                .map(Some),
-        }
-    }
-
-    /// Every item of this and the following pages, fetched lazily: `items.next().await`
-    /// needs no trait import, and [`Items`] is a [`Stream`] for combinators.
-    pub fn into_stream(self) -> Items<T> {
-        Items(Box::pin(self.item_stream()))
-    }
-
+impl<T: DeserializeOwned + Send + 'static> Page<T> {
     fn item_stream(self) -> impl Stream<Item = Result<T, Error>> + Send {
         /// What comes after the items in hand.
         enum After {
@@ -460,7 +456,7 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             Fail(Box<(RequestInfo, String)>),
             End,
         }
-        fn after<T>(page: Page<T>) -> (std::vec::IntoIter<T>, After) {
+        fn after<T, B>(page: Page<T, B>) -> (std::vec::IntoIter<T>, After) {
             let then = match page.next {
                 Next::End => After::End,
                 Next::Stalled(e) => After::Fail(e),
@@ -502,6 +498,68 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
                 }
             }
         })
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static, B> Page<T, B> {
+    /// Stops the listing after `pages` pages in all (this one included): `into_stream` and
+    /// `get_next_page` end there. A cap for servers that page forever.
+    #[must_use]
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.progress.max_pages = Some(pages);
+        if self.progress.pages >= pages {
+            self.next = Next::End;
+        }
+        self
+    }
+
+    /// The items of this page.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// Takes the items.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// Whether another page follows.
+    pub fn has_next_page(&self) -> bool {
+        matches!(self.next, Next::More(..))
+    }
+
+    /// Where the next page starts.
+    pub fn next_page_info(&self) -> Option<&PageInfo> {
+        match &self.next {
+            Next::More(info, _) => Some(info),
+            _ => None,
+        }
+    }
+
+    /// Fetches the next page (`None` after the last; [`Error::Pagination`] when the server
+    /// pointed back to a page it had sent).
+    pub async fn get_next_page(&self) -> Result<Option<Page<T, B>>, Error> {
+        match &self.next {
+            Next::End => Ok(None),
+            Next::Stalled(stalled) => Err(stalled_error(stalled.as_ref().clone())),
+            Next::More(_, request) => self
+                .client
+                .fetch_page(
+                    request.as_ref().clone(),
+                    self.paginator.clone(),
+                    self.progress.clone(),
+                )
+                .await
+                .map(|page| Some(page.with_body())),
+        }
+    }
+
+    /// Every item of this and the following pages, fetched lazily: `items.next().await`
+    /// needs no trait import, and [`Items`] is a [`Stream`] for combinators.
+    pub fn into_stream(self) -> Items<T> {
+        Items(Box::pin(
+            self.with_body::<serde_json::Value>().item_stream(),
+        ))
     }
 }
 

@@ -30,8 +30,9 @@ impl RawResponse {
     }
 }
 
-/// A decoded value with the response it came in.
+/// A decoded value with the response it came in: what [`Call::with_response`] returns.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The decoded body.
     pub value: T,
@@ -39,6 +40,88 @@ pub struct Response<T> {
     pub status: StatusCode,
     /// Headers (rate-limit headers, request ids, …).
     pub headers: HeaderMap,
+    /// The request it answers (method and URL).
+    pub request: RequestInfo,
+}
+
+impl<T> Response<T> {
+    /// The server's id for the request, from the first of `x-request-id`, `request-id`,
+    /// `x-amzn-requestid` and `x-correlation-id` it sent (quote it to the API's support).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// The decoded body.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// A call a generated SDK method prepared: `.await` it for the decoded body, or ask for more
+/// of the response with [`with_response`](Call::with_response) (status, headers, request id)
+/// or [`raw`](Call::raw) (the undecoded body).
+///
+/// ```no_run
+/// # async fn run(client: tern_runtime::Client) -> Result<(), tern_runtime::Error> {
+/// use tern_runtime::{Call, Request};
+///
+/// let call: Call<'_, serde_json::Value> = Call::new(&client, Ok(Request::get("/company")));
+/// let response = call.with_response().await?;
+/// println!("{} {:?}: {}", response.status, response.request_id(), response.value);
+/// # Ok(()) }
+/// ```
+#[must_use = "a call sends nothing until it is awaited"]
+pub struct Call<'c, T> {
+    client: &'c crate::Client,
+    request: Result<crate::Request, Error>,
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .finish()
+    }
+}
+
+impl<'c, T: serde::de::DeserializeOwned> Call<'c, T> {
+    /// A call of `request` (an argument error, if building it failed: it is returned when the
+    /// call is awaited, before anything is sent).
+    pub fn new(client: &'c crate::Client, request: Result<crate::Request, Error>) -> Self {
+        Call {
+            client,
+            request,
+            output: std::marker::PhantomData,
+        }
+    }
+
+    /// Overrides the client's options for this call alone (timeout, retries, headers, …).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        if let Ok(request) = self.request {
+            self.request = Ok(request.options(options));
+        }
+        self
+    }
+
+    /// Sends the call: the decoded body with its status, headers and request id.
+    pub async fn with_response(self) -> Result<Response<T>, Error> {
+        self.client.send_with_response(self.request?).await
+    }
+
+    /// Sends the call: the status, headers and body as they came, undecoded.
+    pub async fn raw(self) -> Result<RawResponse, Error> {
+        self.client.execute(self.request?).await
+    }
+}
+
+impl<'c, T: serde::de::DeserializeOwned + Send + 'c> std::future::IntoFuture for Call<'c, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = crate::BoxFuture<'c, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.client.send(self.request?).await })
+    }
 }
 
 /// A response whose body is read as a stream (downloads, server-sent events).
@@ -78,19 +161,7 @@ pub(crate) fn api_error(
     body: Bytes,
 ) -> ApiError {
     let json = serde_json::from_slice(&body).ok();
-    let request_id = [
-        "x-request-id",
-        "request-id",
-        "x-amzn-requestid",
-        "x-correlation-id",
-    ]
-    .iter()
-    .find_map(|h| {
-        headers
-            .get(*h)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    });
+    let request_id = request_id(&headers).map(str::to_owned);
     ApiError {
         request,
         status,
@@ -99,4 +170,16 @@ pub(crate) fn api_error(
         json,
         request_id,
     }
+}
+
+/// The server's request id among `headers`.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    [
+        "x-request-id",
+        "request-id",
+        "x-amzn-requestid",
+        "x-correlation-id",
+    ]
+    .iter()
+    .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
 }

@@ -179,4 +179,41 @@ async fn empty_bodies_decode_as_unit_and_raw_access_keeps_headers() {
     assert_eq!(r.value["ok"], true);
     assert_eq!(r.headers["x-ratelimit-remaining"], "41");
     assert_eq!(r.status.as_u16(), 200);
+    assert_eq!(r.request_id(), None);
+}
+
+/// What generated methods return: a `Call`, awaited for the value, or asked for the response
+/// (status, headers, request id) or the raw body; a request that could not be built fails
+/// when awaited, before anything is sent.
+#[tokio::test]
+async fn a_call_gives_the_value_the_response_or_the_raw_body() {
+    use tern_runtime::Call;
+    let server = MockServer::start().await;
+    Mock::given(path("/company"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-request-id", "req-7")
+                .set_body_json(json!({"name": "Acme"})),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = support::client(&server.uri());
+    let call = || Call::<serde_json::Value>::new(&client, Ok(Request::get("/company")));
+    assert_eq!(call().await.unwrap()["name"], "Acme");
+    let r = call().with_response().await.unwrap();
+    assert_eq!((r.status.as_u16(), r.request_id()), (201, Some("req-7")));
+    assert_eq!(r.request.url, format!("{}/company", server.uri()));
+    assert_eq!(r.into_value()["name"], "Acme");
+    let raw = call().raw().await.unwrap();
+    assert_eq!(&raw.body[..], br#"{"name":"Acme"}"#);
+    let sent = server.received_requests().await.unwrap().len();
+    let bad = Call::<serde_json::Value>::new(
+        &client,
+        Err(tern_runtime::Error::InvalidRequest {
+            message: "argument `id` is empty".into(),
+        }),
+    );
+    let e = bad.with_response().await.unwrap_err();
+    assert!(e.to_string().contains("argument `id`"), "{e}");
+    assert_eq!(server.received_requests().await.unwrap().len(), sent);
 }

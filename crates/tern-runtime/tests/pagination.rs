@@ -367,3 +367,43 @@ async fn hostile_pagination_ends() {
     assert_eq!(results.len(), 5, "{results:?}");
     assert!(results.iter().all(Result::is_ok));
 }
+
+/// A page keeps its whole body beside the items, typed as the caller names it (what a
+/// generated `_pages` method returns), async and blocking.
+#[tokio::test]
+async fn a_page_keeps_its_typed_body() {
+    #[derive(serde::Deserialize)]
+    struct Paging {
+        count: u64,
+        offset: u64,
+    }
+    #[derive(serde::Deserialize)]
+    struct Body {
+        paging: Paging,
+        individuals: Vec<Item>,
+    }
+    let server = server().await;
+    let (client, _) = support::client(&server.uri());
+    let (request, paginator, _) = cases().remove(0);
+    let first: tern_runtime::Page<Item, Body> = client
+        .get_page::<Item>(request.clone(), paginator.clone())
+        .await
+        .unwrap()
+        .with_body();
+    let second = first.get_next_page().await.unwrap().unwrap();
+    let body = second.body().unwrap();
+    assert_eq!((body.paging.count, body.paging.offset), (7, 3));
+    assert_eq!(body.individuals, second.items());
+    assert_eq!(second.status.as_u16(), 200);
+    let uri = server.uri();
+    tokio::task::spawn_blocking(move || {
+        let client = tern_runtime::blocking::Client::from(
+            tern_runtime::Client::builder(uri).build().unwrap(),
+        );
+        let page: tern_runtime::blocking::Page<Item, Body> =
+            client.get_page(request, paginator).unwrap().with_body();
+        assert_eq!(page.body().unwrap().paging.offset, 0);
+    })
+    .await
+    .unwrap();
+}
