@@ -630,7 +630,11 @@ enum Rendered {
 /// Renders the types (in chunks) and the resources on every core. Token streams are not
 /// `Send`, so each job builds its own tokens and hands back text; results are put back in
 /// job order, so the output does not depend on scheduling.
-fn render_in_parallel(model: &ApiModel, plan: &tern_plan::SdkPlan) -> (Vec<GeneratedFile>, String) {
+fn render_in_parallel(
+    model: &ApiModel,
+    plan: &tern_plan::SdkPlan,
+    names: (&str, &str),
+) -> (Vec<GeneratedFile>, String) {
     let (roots, headers) = (&plan.resources, &plan.spec_headers);
     let mut jobs: Vec<Job> = (0..model.types.len())
         .step_by(types::CHUNK)
@@ -639,7 +643,9 @@ fn render_in_parallel(model: &ApiModel, plan: &tern_plan::SdkPlan) -> (Vec<Gener
     jobs.extend((0..roots.len()).map(Job::Resource));
     let run = |job: &Job| match job {
         Job::Types(start, end) => Rendered::Types(types::render_chunk(model, plan, *start..*end)),
-        Job::Resource(i) => Rendered::Resource(resources::root_files(model, &roots[*i], headers)),
+        Job::Resource(i) => {
+            Rendered::Resource(resources::root_files(model, &roots[*i], headers, names))
+        }
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -736,7 +742,8 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         },
         resources::mod_rs(&plan),
     ];
-    let (files, types) = render_in_parallel(model, &plan);
+    let krate = opts.crate_ident();
+    let (files, types) = render_in_parallel(model, &plan, (&krate, &opts.client_name));
     out.extend(files);
     if opts.runtime == RuntimeDependency::Embedded {
         out.extend(runtime::files(&opts.crate_ident()));

@@ -458,6 +458,13 @@ fn request_fn(
             )
         })
         .collect();
+    let mut build = build;
+    // Reserved headers the spec fixes (Finch's required `Content-Type: application/json`).
+    build.extend(
+        m.fixed_headers
+            .iter()
+            .map(|(n, v)| quote!(request = request.header(#n, #v);)),
+    );
     let body = body_code(op, m);
     let alternatives = m.security.iter().map(|alt| quote!(&[#(#alt),*]));
     // Constants: the scheme names cost no allocation per call.
@@ -544,6 +551,63 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
     }
 }
 
+/// Where a method's doc example calls it from: the crate, its client and the resource.
+pub(crate) struct ExampleAt {
+    /// The crate as a path (`finch_sdk`).
+    pub(crate) krate: String,
+    /// The client struct (`Finch`).
+    pub(crate) client: String,
+    /// The accessors from the client (`hris().directory()`).
+    pub(crate) chain: String,
+    /// The resource's module under the crate (`resources::hris::directory`).
+    pub(crate) module: String,
+}
+
+/// A short `# Example` for a method: the call as a user writes it, compiled by `cargo test
+/// --doc` (not run). Arguments come from hidden lines; a params struct without required
+/// values is built in the open.
+fn example_docs(m: &Method, sig: &Signature, at: &ExampleAt) -> TokenStream {
+    let ExampleAt {
+        krate,
+        client,
+        chain,
+        module,
+    } = at;
+    let mut lines = vec![
+        " # Example".to_owned(),
+        String::new(),
+        " ```no_run".to_owned(),
+        format!(" # async fn example(client: {krate}::{client}) -> Result<(), {krate}::Error> {{"),
+    ];
+    let mut args = Vec::new();
+    for a in m.positional() {
+        let id = ident(&a.field).to_string();
+        lines.push(format!(" # let {id} = todo!();"));
+        args.push(id);
+    }
+    if let Some(params) = &m.params {
+        if sig.required.is_empty() {
+            lines.push(format!(" # use {krate}::{module}::{params};"));
+            lines.push(format!(" let params = {params}::new();"));
+        } else {
+            lines.push(" # let params = todo!();".to_owned());
+        }
+        args.push("params".to_owned());
+    }
+    let call = format!(
+        "client.{chain}.{}({})",
+        field_ident(&m.name),
+        args.join(", ")
+    );
+    lines.push(match m.response {
+        ResponsePlan::Unit => format!(" {call}.await?;"),
+        _ => format!(" let response = {call}.await?;"),
+    });
+    lines.push(" # Ok(()) }".to_owned());
+    lines.push(" ```".to_owned());
+    quote!(#[doc = ""] #(#[doc = #lines])*)
+}
+
 /// The method's docs: summary, endpoint, description, and what it fails with.
 fn method_docs(op: &Operation, m: &Method) -> (String, TokenStream, TokenStream) {
     let summary = op
@@ -590,6 +654,7 @@ fn methods(
     m: &Method,
     sig: &Signature,
     paths: &Paths,
+    at: &ExampleAt,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let method = field_ident(&m.name);
     let (request_fn, call_args) = (format_ident!("{}_request", m.stem()), &sig.call_args);
@@ -637,6 +702,8 @@ fn methods(
         *last = quote!(params: super::#p);
     }
     let (_, docs, short_docs) = method_docs(op, m);
+    let example = example_docs(m, sig, at);
+    let docs = quote!(#docs #example);
     let deprecated = if op.deprecated {
         quote!(#[deprecated])
     } else {
@@ -717,12 +784,13 @@ pub(crate) fn operation(
     model: &ApiModel,
     m: &Method,
     spec_headers: &[(String, String)],
+    at: &ExampleAt,
 ) -> OperationItems {
     let paths = Paths::for_resources();
     let op = &model.operations[m.operation];
     let sig = signature(model, op, m, &paths);
     let request_item = request_fn(model, op, m, &sig, spec_headers);
-    let (methods, blocking, paginator_item) = methods(model, op, m, &sig, &paths);
+    let (methods, blocking, paginator_item) = methods(model, op, m, &sig, &paths, at);
     let errors = error_bodies(model, m, &paths).unwrap_or_default();
     let params = params_struct(m, &sig);
     OperationItems {

@@ -2,7 +2,7 @@
 //! planned resource ([`tern_plan::Resource`]), with its async and blocking structs, accessors
 //! for its sub-resources, and its methods' items.
 
-use crate::operation::operation;
+use crate::operation::{operation, ExampleAt};
 use crate::{ident, GeneratedFile};
 use quote::quote;
 use tern_model::ApiModel;
@@ -33,25 +33,34 @@ pub(crate) fn root_files(
     model: &ApiModel,
     root: &Resource,
     headers: &[(String, String)],
+    names: (&str, &str),
 ) -> Vec<GeneratedFile> {
     let mut out = Vec::new();
-    node_files(model, root, &mut out, headers);
+    node_files(model, root, &mut out, headers, names);
     out
 }
 
+/// `names`: the crate (as a path) and the client struct, for doc examples.
 fn node_files(
     model: &ApiModel,
     node: &Resource,
     out: &mut Vec<GeneratedFile>,
     headers: &[(String, String)],
+    names: (&str, &str),
 ) {
+    let at = ExampleAt {
+        krate: names.0.to_owned(),
+        client: names.1.to_owned(),
+        chain: node.accessor_chain(),
+        module: format!("resources::{}", node.module_segments().join("::")),
+    };
     let name = ident(&node.struct_name());
     let dotted = node.dotted();
     let mut methods = Vec::new();
     let mut blocking_methods = Vec::new();
     let mut items = Vec::new();
     for m in &node.methods {
-        let o = operation(model, m, headers);
+        let o = operation(model, m, headers, &at);
         methods.push(o.methods);
         blocking_methods.push(o.blocking);
         items.push(o.items);
@@ -160,6 +169,6 @@ fn node_files(
         contents: crate::with_uses(rendered, &uses),
     });
     for child in &node.children {
-        node_files(model, child, out, headers);
+        node_files(model, child, out, headers, names);
     }
 }

@@ -34,6 +34,11 @@ pub struct Method {
     pub security: Vec<Vec<String>>,
     /// The error bodies it declares, with the name of their enum.
     pub errors: Option<ErrorBodies>,
+    /// Headers every request of it carries: the reserved headers (`Content-Type`, `Accept`,
+    /// `Authorization`) the operation declares as required parameters with a value fixed by a
+    /// default or a single-value enum. Reserved headers are never arguments: the runtime
+    /// sends the body's media type, `Accept` and the credentials itself.
+    pub fixed_headers: Vec<(String, String)>,
 }
 
 impl Method {
@@ -252,8 +257,15 @@ pub(crate) fn method(
     let mut arguments = Vec::new();
     let mut body = BodyPlan::None;
     let (mut uploads, mut text) = (false, false);
+    let mut fixed_headers = Vec::new();
     for (i, a) in op.arguments.iter().enumerate() {
         if is_client_header(op, a, client_headers) {
+            continue;
+        }
+        if let Some(name) = reserved_header(op, a) {
+            if let Some(value) = a.required.then(|| fixed_value(model, a)).flatten() {
+                fixed_headers.push((name.to_owned(), value));
+            }
             continue;
         }
         let field = tern_model::naming::snake_ident(&a.name);
@@ -334,6 +346,40 @@ pub(crate) fn method(
         pagination,
         security,
         errors,
+        fixed_headers,
+    }
+}
+
+/// The name of a header parameter the client owns (`Content-Type`, `Accept`,
+/// `Authorization`), which a method never takes as an argument.
+fn reserved_header<'o>(op: &'o Operation, a: &Argument) -> Option<&'o str> {
+    let ArgumentLocation::Parameter(i) = a.location else {
+        return None;
+    };
+    let p = &op.parameters[i];
+    (p.location == ParameterLocation::Header
+        && ["content-type", "accept", "authorization"]
+            .iter()
+            .any(|r| p.name.eq_ignore_ascii_case(r)))
+    .then_some(p.name.as_str())
+}
+
+/// The value an argument's schema fixes: its default, else its enum's only value.
+fn fixed_value(model: &ApiModel, a: &Argument) -> Option<String> {
+    let text = |v: &tern_spec::Value| match v {
+        tern_spec::Value::String(s) => Some(s.to_string()),
+        tern_spec::Value::Number(_) | tern_spec::Value::Bool(_) => Some(v.to_string()),
+        _ => None,
+    };
+    if let Some(d) = &a.default {
+        return text(d);
+    }
+    match a.ty.non_null() {
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            tern_model::TypeKind::Enum(e) if e.values.len() == 1 => text(&e.values[0]),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -224,7 +224,7 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Box<DecodeError>> {
     // The fast path: plain serde. Only a failure is decoded again with path tracking, which
     // costs a wrapper per value, to say where it failed.
-    if let Ok(value) = serde_json::from_slice(body) {
+    if let Ok(value) = crate::model::from_json(body) {
         return Ok(value);
     }
     let fail = |path: String, message: String| {
