@@ -70,13 +70,14 @@ pub enum RuntimeDependency {
 }
 
 impl Options {
-    /// Options for `crate_name`, with a client named after it and `rest` naming.
+    /// Options for `crate_name`, with a client named after it and SDK-style naming
+    /// ([`NamingScheme::Resources`]: `encounters.v4.create`).
     pub fn new(crate_name: &str) -> Options {
         let base = crate_name.trim_end_matches("-sdk").trim_end_matches("_sdk");
         Options {
             crate_name: crate_name.to_owned(),
             client_name: tern_model::naming::pascal_ident(base),
-            naming: NamingScheme::Rest,
+            naming: NamingScheme::Resources,
             runtime: RuntimeDependency::Embedded,
             own_workspace: false,
             version: "0.1.0".to_owned(),
@@ -615,15 +616,16 @@ fn calls(plan: &tern_plan::SdkPlan) -> Vec<MethodCall> {
 
 /// One unit of rendering work.
 enum Job {
-    /// `model.types[start..end]`.
-    Types(usize, usize),
+    /// Types `start..end` of module `m` (of `types::modules`).
+    Types(usize, usize, usize),
     /// A top-level resource and everything under it.
     Resource(usize),
 }
 
 /// What a job produced.
 enum Rendered {
-    Types(String),
+    /// Items of module `m`.
+    Types(usize, String),
     Resource(Vec<GeneratedFile>),
 }
 
@@ -634,15 +636,35 @@ fn render_in_parallel(
     model: &ApiModel,
     plan: &tern_plan::SdkPlan,
     names: (&str, &str),
-) -> (Vec<GeneratedFile>, String) {
+) -> Vec<GeneratedFile> {
     let (roots, headers) = (&plan.resources, &plan.spec_headers);
-    let mut jobs: Vec<Job> = (0..model.types.len())
-        .step_by(types::CHUNK)
-        .map(|start| Job::Types(start, (start + types::CHUNK).min(model.types.len())))
-        .collect();
+    let modules = types::modules(plan, model.types.len());
+    let is_feature = |name: &str| {
+        plan.features
+            .iter()
+            .any(|f| tern_model::naming::snake_ident(&f.name) == name)
+    };
+    let mut jobs: Vec<Job> = Vec::new();
+    for (m, (_, indices)) in modules.iter().enumerate() {
+        for start in (0..indices.len()).step_by(types::CHUNK) {
+            jobs.push(Job::Types(
+                m,
+                start,
+                (start + types::CHUNK).min(indices.len()),
+            ));
+        }
+    }
     jobs.extend((0..roots.len()).map(Job::Resource));
     let run = |job: &Job| match job {
-        Job::Types(start, end) => Rendered::Types(types::render_chunk(model, plan, *start..*end)),
+        Job::Types(m, start, end) => Rendered::Types(
+            *m,
+            types::render_chunk(
+                model,
+                plan,
+                &modules[*m].1[*start..*end],
+                *m + 1 == modules.len() && !is_feature(&modules[*m].0),
+            ),
+        ),
         Job::Resource(i) => {
             Rendered::Resource(resources::root_files(model, &roots[*i], headers, names))
         }
@@ -679,16 +701,36 @@ fn render_in_parallel(
         }
         results
     };
-    let (mut files, mut chunks) = (Vec::new(), Vec::new());
+    let mut files = Vec::new();
+    let mut chunks: Vec<Vec<String>> = modules.iter().map(|_| Vec::new()).collect();
     for (job, result) in jobs.iter().zip(results.iter_mut()) {
         // A job whose thread panicked renders again here, so that the panic surfaces.
         let result = result.take().unwrap_or_else(|| run(job));
         match result {
-            Rendered::Types(text) => chunks.push(text),
+            Rendered::Types(m, text) => chunks[m].push(text),
             Rendered::Resource(f) => files.extend(f),
         }
     }
-    (files, types::assemble(model, &chunks))
+    for ((name, _), chunks) in modules.iter().zip(&chunks) {
+        let doc = if plan
+            .features
+            .iter()
+            .any(|f| tern_model::naming::snake_ident(&f.name) == *name)
+        {
+            format!("The types only the `{name}` feature uses.")
+        } else {
+            "The types several features use.".to_owned()
+        };
+        files.push(GeneratedFile {
+            path: format!("src/types/{name}.rs"),
+            contents: types::assemble(model, &doc, chunks),
+        });
+    }
+    files.push(GeneratedFile {
+        path: "src/types/mod.rs".into(),
+        contents: types::mod_rs(plan, &modules),
+    });
+    files
 }
 
 /// Generates the crate's files.
@@ -743,15 +785,11 @@ pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
         resources::mod_rs(&plan),
     ];
     let krate = opts.crate_ident();
-    let (files, types) = render_in_parallel(model, &plan, (&krate, &opts.client_name));
+    let files = render_in_parallel(model, &plan, (&krate, &opts.client_name));
     out.extend(files);
     if opts.runtime == RuntimeDependency::Embedded {
         out.extend(runtime::files(&opts.crate_ident()));
     }
-    out.push(GeneratedFile {
-        path: "src/types.rs".into(),
-        contents: types,
-    });
     let (readme, example, example_op) =
         readme::readme_and_example(model, opts, &plan, &calls(&plan));
     out.push(GeneratedFile {

@@ -604,23 +604,56 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Pat
     }
 }
 
-/// Types per rendering job: `types.rs` is rendered in chunks, in parallel.
+/// Types per rendering job: the types modules are rendered in chunks, in parallel.
 pub(crate) const CHUNK: usize = 150;
 
-/// The rendered items of `model.types[range]`.
+/// The modules of `src/types/`: a type that one cargo feature alone compiles lives in that
+/// feature's module (`types/repos.rs`); one that several share, in `types/shared.rs`. Each is
+/// re-exported, so every type is `types::X` whatever its module. In feature order, `shared`
+/// last; each with its type indices, ascending.
+pub(crate) fn modules(plan: &tern_plan::SdkPlan, count: usize) -> Vec<(String, Vec<usize>)> {
+    let names: Vec<String> = plan
+        .features
+        .iter()
+        .map(|f| tern_model::naming::snake_ident(&f.name))
+        .collect();
+    let mut shared = "shared".to_owned();
+    while names.contains(&shared) {
+        shared.push_str("_types");
+    }
+    let mut out: Vec<(String, Vec<usize>)> = names.into_iter().map(|n| (n, Vec::new())).collect();
+    let mut common = Vec::new();
+    for i in 0..count {
+        match plan.type_features.get(i).map(Vec::as_slice) {
+            Some([one]) if *one < out.len() => out[*one].1.push(i),
+            _ => common.push(i),
+        }
+    }
+    out.push((shared, common));
+    out.retain(|(_, types)| !types.is_empty());
+    out
+}
+
+/// The rendered items of the types `indices` names. `item_cfg`: give each item its `#[cfg]`
+/// (in `shared`; a feature's module is gated whole).
 pub(crate) fn render_chunk(
     model: &ApiModel,
     plan: &tern_plan::SdkPlan,
-    range: std::ops::Range<usize>,
+    indices: &[usize],
+    item_cfg: bool,
 ) -> String {
     let paths = Paths::for_types(model);
     let mut items = Vec::new();
-    for def in &model.types[range] {
+    for def in indices.iter().filter_map(|&i| model.types.get(i)) {
         let users = plan
             .type_features
             .get(def.id.0)
             .map_or(&[][..], Vec::as_slice);
-        let cfg = crate::cfg_features(plan, users);
+        let cfg = if item_cfg {
+            crate::cfg_features(plan, users)
+        } else {
+            quote!()
+        };
         // Each type is parsed once, here: its items (struct and impls) take its `#[cfg]`
         // and go to the printer as they are.
         let sent = plan.sent_types.get(def.id.0).copied().unwrap_or(false);
@@ -660,8 +693,9 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     }
 }
 
-/// `types.rs` from its rendered chunks: the module docs, the imports the items use, the items.
-pub(crate) fn assemble(model: &ApiModel, chunks: &[String]) -> String {
+/// A module of `src/types/` from its rendered chunks: the module docs, the imports the items
+/// use (the other modules' types come through `super::*`), the items.
+pub(crate) fn assemble(model: &ApiModel, doc: &str, chunks: &[String]) -> String {
     let paths = Paths::for_types(model);
     let used = |pattern: &str| chunks.iter().any(|c| c.contains(pattern));
     let mut serde_names = Vec::new();
@@ -674,10 +708,10 @@ pub(crate) fn assemble(model: &ApiModel, chunks: &[String]) -> String {
             serde_names.push(n);
         }
     }
-    let mut out = String::from("//! The API's data types.\n\n");
-    let mut uses = Vec::new();
+    let mut out = format!("//! {doc}\n\n");
     // Types are compiled by the features that use them, so an import may go unused.
     let allow = "#[allow(unused_imports)]\n";
+    let mut uses = vec![format!("{allow}use super::*;")];
     match serde_names.as_slice() {
         [] => {}
         [one] => uses.push(format!("{allow}use serde::{one};")),
@@ -686,11 +720,43 @@ pub(crate) fn assemble(model: &ApiModel, chunks: &[String]) -> String {
     if !paths.shadowed.contains("BTreeMap") && used("BTreeMap<") {
         uses.push(format!("{allow}use std::collections::BTreeMap;"));
     }
-    if !uses.is_empty() {
-        out.push_str(&uses.join("\n"));
-        out.push_str("\n\n");
-    }
+    out.push_str(&uses.join("\n"));
+    out.push_str("\n\n");
     out.push_str(&chunks.join("\n"));
+    out
+}
+
+/// `src/types/mod.rs`: the modules, each compiled by the features its types need, and
+/// re-exported.
+pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan, modules: &[(String, Vec<usize>)]) -> String {
+    let mut out = String::from(
+        "//! The API's data types. Each lives in the module of the one resource feature that\n//! uses it (`shared` holds those several use); all are re-exported here: `types::X`.\n",
+    );
+    for (name, types) in modules {
+        // A module is compiled by the features any of its types needs.
+        let mut used: Vec<usize> = types
+            .iter()
+            .filter_map(|&i| plan.type_features.get(i))
+            .flatten()
+            .copied()
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let names: Vec<&str> = used
+            .iter()
+            .filter_map(|&i| plan.features.get(i))
+            .map(|f| f.name.as_str())
+            .collect();
+        let cfg = match names.as_slice() {
+            [] => String::new(),
+            [one] => format!("#[cfg(feature = {one:?})]\n"),
+            many => {
+                let any: Vec<String> = many.iter().map(|n| format!("feature = {n:?}")).collect();
+                format!("#[cfg(any({}))]\n", any.join(", "))
+            }
+        };
+        out.push_str(&format!("\n{cfg}mod {name};\n{cfg}pub use {name}::*;\n"));
+    }
     out
 }
 

@@ -205,20 +205,23 @@ fn clients_follow_the_spec_security_and_pagination() {
         "{client}"
     );
     let resources = text("src/resources/workflows.rs");
-    // Page-number pagination on `list`, cursor pagination on `get_executions`.
+    // Page-number pagination on `workflows.list`, cursor pagination on
+    // `workflows.executions.list` (`GET /workflows/{id}/executions`, SDK-style naming).
     assert!(
         resources.contains("pub async fn list_pages(")
             && resources.contains("Paginator::PageNumber"),
         "{resources}"
     );
+    let executions = text("src/resources/workflows/executions.rs");
     assert!(
-        resources.contains("pub async fn get_executions_pages(")
-            && resources.contains("Paginator::Cursor"),
-        "{resources}"
+        executions.contains("pub async fn list_pages(")
+            && executions.contains("Paginator::Cursor")
+            && executions.contains("pub fn cancel("),
+        "{executions}"
     );
     assert!(
-        resources.contains("Result<Page<types::Execution, types::ListExecutionsResponse>, Error>"),
-        "{resources}"
+        executions.contains("Result<Page<types::Execution, types::ListExecutionsResponse>, Error>"),
+        "{executions}"
     );
 }
 

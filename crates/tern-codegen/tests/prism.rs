@@ -274,7 +274,7 @@ fn civis_sdk_calls_every_operation() {
     check(Seed {
         spec: patched,
         name: "civis-sdk",
-        config: None,
+        config: Some(repo().join("examples/seeds/civis/tern.toml")),
         env: vec![("CIVIS_API_KEY", "test-key")],
     });
 }

@@ -57,7 +57,8 @@ pub struct PackageConfig {
     pub client: Option<String>,
     /// The crate's version.
     pub version: Option<String>,
-    /// `rest` or `operation-id`: how endpoints without a configured name are named.
+    /// `resources` (the default), `rest` or `operation-id`: how endpoints without a configured name
+    /// are named.
     pub naming: Option<String>,
     /// The crate's description (default: from the API's title).
     pub description: Option<String>,
@@ -264,10 +265,10 @@ impl Config {
             }
         };
         if let Some(n) = &self.package.naming {
-            if !matches!(n.as_str(), "rest" | "operation-id") {
+            if !matches!(n.as_str(), "rest" | "operation-id" | "resources") {
                 return Err(at(
                     "naming",
-                    format!("unknown naming `{n}`: expected `rest` or `operation-id`"),
+                    format!("unknown naming `{n}`: expected `resources`, `rest` or `operation-id`"),
                 ));
             }
         }
@@ -327,6 +328,7 @@ impl Config {
         match self.package.naming.as_deref() {
             Some("operation-id") => Some(tern_model::NamingScheme::OperationId),
             Some("rest") => Some(tern_model::NamingScheme::Rest),
+            Some("resources") => Some(tern_model::NamingScheme::Resources),
             _ => None,
         }
     }

@@ -137,12 +137,22 @@ fn placements(
     scheme: NamingScheme,
     config: &Config,
 ) -> Vec<(Vec<String>, String)> {
+    let sdk_style = if scheme == NamingScheme::Resources {
+        sdk_names(model)
+    } else {
+        Vec::new()
+    };
     model
         .operations
         .iter()
         .enumerate()
         .map(|(i, op)| {
             let full = config.name_of(model, i).unwrap_or_else(|| {
+                if scheme == NamingScheme::Resources {
+                    if let Some(full) = sdk_style.get(i).cloned().flatten() {
+                        return full;
+                    }
+                }
                 let n = op.name(scheme);
                 vec![n.resource.clone(), n.method.clone()]
             });
@@ -157,6 +167,97 @@ fn placements(
             (path, snake_ident(&method))
         })
         .collect()
+}
+
+/// SDK-style names (`encounters.v4.create`) for every operation, as resource path + method:
+/// the path's fixed segments, less those every path starts with (`/api`, `/v1`), are the
+/// resources; the method is `list` / `create` on a collection, `retrieve` / `update` /
+/// `delete` on an item (the path ends in a parameter). Where two operations of a resource
+/// would share a name, the later takes its HTTP verb, then its `rest` name. `None`: the path
+/// has no fixed segment of its own.
+fn sdk_names(model: &ApiModel) -> Vec<Option<Vec<String>>> {
+    let segments: Vec<Vec<&str>> = model
+        .operations
+        .iter()
+        .map(|op| op.path.split('/').filter(|s| !s.is_empty()).collect())
+        .collect();
+    let is_param = |s: &str| s.starts_with('{') || s.starts_with(':');
+    // The fixed segments every path starts with.
+    let mut common = segments.first().map_or(0, Vec::len);
+    for segs in &segments {
+        let first = &segments[0];
+        common = common.min(
+            segs.iter()
+                .zip(first)
+                .take_while(|(a, b)| a == b && !is_param(a))
+                .count(),
+        );
+    }
+    // Each operation's fixed segments, and whether it addresses an item.
+    let shapes: Vec<(Vec<String>, bool)> = segments
+        .iter()
+        .map(|segs| {
+            let rest = &segs[common.min(segs.len())..];
+            let path = rest
+                .iter()
+                .filter(|s| !is_param(s))
+                .map(|s| snake_ident(s))
+                .collect();
+            (path, rest.last().is_some_and(|s| is_param(s)))
+        })
+        .collect();
+    let mut per_path: std::collections::HashMap<&[String], usize> = Default::default();
+    for (path, _) in &shapes {
+        *per_path.entry(path.as_slice()).or_default() += 1;
+    }
+    let is_version =
+        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    let mut out: Vec<Option<Vec<String>>> = Vec::new();
+    let mut taken: HashSet<Vec<String>> = HashSet::new();
+    for (op, (path, item)) in model.operations.iter().zip(&shapes) {
+        let (mut path, item) = (path.clone(), *item);
+        if path.is_empty() {
+            out.push(None);
+            continue;
+        }
+        let verb = op.method.as_str().to_ascii_lowercase();
+        let mut method = match (verb.as_str(), item) {
+            ("get", false) => "list",
+            ("get", true) => "retrieve",
+            ("post", false) => "create",
+            ("post", true) | ("put", _) | ("patch", _) => "update",
+            ("delete", _) => "delete",
+            (other, _) => other,
+        }
+        .to_owned();
+        // An action (`…/coverages/v1/check_eligibility`, `…/{id}/match`): a collection-level
+        // path that only this operation uses and none extends is a method of its parent.
+        let last = path.last().cloned().unwrap_or_default();
+        let alone = per_path.get(path.as_slice()) == Some(&1)
+            && !shapes
+                .iter()
+                .any(|(p, _)| p.len() > path.len() && p.starts_with(&path));
+        if !item && alone && path.len() > 1 && !is_version(&last) {
+            path.pop();
+            method = last;
+        }
+        let mut full = None;
+        for candidate in [method.as_str(), verb.as_str(), op.rest_name.method.as_str()] {
+            let mut names = path.clone();
+            names.push(snake_ident(candidate));
+            if taken.insert(names.clone()) {
+                full = Some(names);
+                break;
+            }
+        }
+        // All three taken: `dedupe` numbers it.
+        out.push(full.or_else(|| {
+            let mut names = path.clone();
+            names.push(snake_ident(&method));
+            Some(names)
+        }));
+    }
+    out
 }
 
 /// The resource tree's shape: for each resource, the operations it holds and their method
@@ -213,11 +314,15 @@ fn dedupe(node: &mut Shape) {
     for (_, method) in &mut node.operations {
         let base = method.clone();
         let mut n = 2;
-        while !used.insert(method.clone()) || used.contains(&format!("{method}_pages")) {
+        while !used.insert(method.clone())
+            || used.contains(&format!("{method}_pages"))
+            || used.contains(&format!("{method}_with_response"))
+        {
             *method = format!("{base}_{n}");
             n += 1;
         }
         used.insert(format!("{method}_pages"));
+        used.insert(format!("{method}_with_response"));
     }
     for child in &mut node.children {
         dedupe(child);

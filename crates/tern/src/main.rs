@@ -80,7 +80,7 @@ struct GenerateArgs {
     /// "Reference", else its server's domain, then `-sdk`: `Candid Health API` → `candid-health-sdk`).
     #[arg(long)]
     name: Option<String>,
-    /// How endpoints become method names (default: the config's, else `rest`).
+    /// How endpoints become method names (default: the config's, else `resources`).
     #[arg(long, value_enum)]
     naming: Option<Naming>,
     /// A `tern.toml`: crate and client names, resource and method names, pagination, auth,
@@ -257,6 +257,9 @@ enum Naming {
     Rest,
     /// snake_cased operationId, grouped by first tag.
     OperationId,
+    /// SDK style, the default of `tern generate`: resources nest along the path's fixed
+    /// segments (`encounters.v4`), methods are list, create, retrieve, update, delete.
+    Resources,
 }
 
 impl From<Naming> for tern_model::NamingScheme {
@@ -264,6 +267,7 @@ impl From<Naming> for tern_model::NamingScheme {
         match n {
             Naming::Rest => tern_model::NamingScheme::Rest,
             Naming::OperationId => tern_model::NamingScheme::OperationId,
+            Naming::Resources => tern_model::NamingScheme::Resources,
         }
     }
 }

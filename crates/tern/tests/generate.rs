@@ -48,7 +48,7 @@ fn generated_crates_are_rustfmt_clean_and_use_the_config() {
         let directory =
             std::fs::read_to_string(dir.join("src/resources/hris/directory.rs")).unwrap();
         assert!(
-            directory.contains("pub async fn list_individuals("),
+            directory.contains("pub fn list_individuals("),
             "{directory}"
         );
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();

@@ -1,7 +1,7 @@
 //! The Civis API client's documentation (`shared/seeds/civis-python-client.rst.txt`) in Rust —
-//! against the SDK `tern generate` writes from `civis.json`. Where Civis builds its methods
-//! from the spec at run time, the generated crate has them at compile time, with the same
-//! names (`tern call` and `tern_dynamic` offer the run-time flavour). Runs against any
+//! against the SDK `tern generate` writes from `civis.json` with this directory's `tern.toml`
+//! (`rest` naming). Where Civis builds its methods from the spec at run time, the generated
+//! crate has them at compile time, with the same names (`tern call` and `tern_dynamic` offer the run-time flavour). Runs against any
 //! Civis-compatible server: `CIVIS_BASE_URL` (e.g. a Prism mock) and `CIVIS_API_KEY`.
 
 use civis_sdk::resources::workflows::{ListExecutionsParams, ListParams, PatchParams};
@@ -28,9 +28,10 @@ async fn main() -> Result<(), Error> {
     println!("{} executions", executions.len());
 
     // | PATCH /workflows/1              | client.workflows.patch(1, ...)           |
-    let mut changes = PatchParams::new();
-    changes.name = Some("renamed".into());
-    client.workflows().patch(1, changes).await?;
+    client
+        .workflows()
+        .patch(1, PatchParams::new().name("renamed"))
+        .await?;
 
     // | POST /workflows/1/executions    | client.workflows.post_executions(1)      |
     let execution = client

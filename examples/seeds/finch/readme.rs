@@ -16,7 +16,7 @@ fn base_url() -> String {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // finch = Finch(access_token="my access token")
     let finch = Finch::builder()
         .access_token("my access token")
@@ -25,7 +25,7 @@ async fn main() -> Result<(), Error> {
 
     // candidate = finch.ats.candidates.retrieve(); print(candidate.first_name)
     let company = finch.hris().company().retrieve().await?;
-    println!("company: {:?}", company.legal_name);
+    println!("company: {}", company.legal_name.as_deref().unwrap_or("(none)"));
 
     // for job in finch.ats.jobs.list(): all_jobs.append(job)  — auto-paginating
     let mut all = Vec::new();
@@ -60,20 +60,27 @@ async fn main() -> Result<(), Error> {
     }
 
     // Or work directly with the returned data: first_page.paging.offset, first_page.individuals
-    let page = finch
+    let body = first_page.body()?;
+    if let Some(offset) = body.paging.and_then(|p| p.offset) {
+        println!("the current start offset for this page: {offset}");
+    }
+    for individual in body.individuals.iter().flatten() {
+        println!("{:?}", individual.id);
+    }
+
+    // response = finch.hris.directory.with_raw_response.list_individuals(); response.headers
+    let response = finch
         .hris()
         .directory()
         .list_individuals(ListIndividualsParams::new())
+        .with_response()
         .await?;
-    if let Some(paging) = &page.paging {
-        println!(
-            "the current start offset for this page: {:?}",
-            paging.offset
-        );
-    }
-    for individual in page.individuals.iter().flatten() {
-        println!("{:?}", individual.id);
-    }
+    println!(
+        "{} {:?}: {} individuals",
+        response.status,
+        response.request_id(),
+        response.value.individuals.as_ref().map_or(0, Vec::len)
+    );
 
     // try: … except finch.APIConnectionError / RateLimitError / APIStatusError
     let unauthenticated = Finch::builder().base_url(base_url()).build()?;
@@ -97,7 +104,7 @@ async fn main() -> Result<(), Error> {
                 println!("{}", String::from_utf8_lossy(&api.body));
             }
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
 
     // Typed error bodies: an operation's declared error schema, decoded from the error.
@@ -164,10 +171,7 @@ async fn main() -> Result<(), Error> {
     // Finch(base_url=…, proxies=…, transport=HTTPTransport(local_address="0.0.0.0"))
     let http = finch_sdk::runtime::transport::Client::builder()
         .local_address(std::net::IpAddr::from([0, 0, 0, 0]))
-        .build()
-        .map_err(|e| Error::InvalidRequest {
-            message: e.to_string(),
-        })?;
+        .build()?;
     let custom = Finch::builder()
         .access_token("my access token")
         .base_url(base_url())
@@ -192,10 +196,7 @@ async fn main() -> Result<(), Error> {
         println!("blocking: {} individuals", names.len());
         finch.hris().company().retrieve()
     })
-    .await
-    .map_err(|e| Error::InvalidRequest {
-        message: e.to_string(),
-    })??;
+    .await??;
     println!("blocking: {:?}", company.legal_name);
     Ok(())
 }

@@ -122,7 +122,7 @@ impl Operation {
     /// The names under a scheme.
     pub fn name(&self, scheme: NamingScheme) -> &MethodName {
         match scheme {
-            NamingScheme::Rest => &self.rest_name,
+            NamingScheme::Rest | NamingScheme::Resources => &self.rest_name,
             NamingScheme::OperationId => &self.operation_id_name,
         }
     }
@@ -155,6 +155,11 @@ pub enum NamingScheme {
     Rest,
     /// snake_cased `operationId`, grouped by first tag.
     OperationId,
+    /// SDK style (Stainless, Fern): resources nest along the path's fixed segments (version
+    /// segments are namespaces: `encounters.v4`), methods are `list`, `create`, `retrieve`,
+    /// `update`, `delete`. The tree is planned by `tern-plan`; here, where names are one
+    /// level deep, it reads as `Rest`.
+    Resources,
 }
 
 /// An operation's place in the resource tree.

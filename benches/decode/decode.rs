@@ -1,0 +1,193 @@
+//! Decoding realistic responses with generated SDK types (issue #13): the bytes of a list
+//! response into `Vec<T>`, where `T` is the item type the list method returns, for the types of
+//! the current generator ("now"), of the baseline generator ("base", commit 6aa0e5a) and, as the
+//! yardstick, `serde_json::Value`.
+//!
+//! Template: `scripts/bench-decode.sh` copies this file into a standalone bench crate whose
+//! `src/lib.rs` names the four item types (`GithubNow`, `GithubBase`, `CivisNow`, `CivisBase`)
+//! and whose `data/` holds the fixtures of `benches/decode/`.
+//!
+//! Each variant decodes as its SDK's runtime does: "now" through the current runtime's
+//! `runtime::model::from_json`, "base" with `serde_json::from_slice` (the baseline runtime's
+//! way), `Value` with `serde_json::from_slice`.
+//!
+//! Before measuring, it checks that the now-types round-trip the fixtures: decode → encode
+//! gives the input back as a JSON value (unknown members and enum values included) — except
+//! that a response member sent as `null` may come back absent (response types read absent and
+//! `null` alike, as `None`; issue #16) — and decoding that again gives equal values. A failure
+//! prints where the values part and exits 1 (unless TERN_DECODE_KEEP_GOING is set: then it only
+//! warns, and measures).
+
+use std::hint::black_box;
+use std::process::exit;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use tern_bench_decode::{decode_now, CivisBase, CivisNow, GithubBase, GithubNow};
+
+const REPOS: &[u8] = include_bytes!("../data/repos.json");
+const WORKFLOWS: &[u8] = include_bytes!("../data/workflows.json");
+/// What the real Civis API sent (the spec's x-examples); not schema-conformant.
+const CIVIS_EXAMPLE: &[u8] = include_bytes!("../data/civis-example.json");
+
+/// Every place two JSON values differ: (JSON pointer, what differs).
+fn differences(path: &str, want: &Value, got: &Value, out: &mut Vec<(String, String)>) {
+    match (want, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let p = format!("{path}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match b.get(k) {
+                    // Absent and null read alike in response types (see the module docs).
+                    None if v.is_null() => {}
+                    None => out.push((p, format!("missing after re-encoding (input: {v})"))),
+                    Some(w) => differences(&p, v, w, out),
+                }
+            }
+            for (k, v) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+                out.push((format!("{path}/{k}"), format!("added by re-encoding ({v})")));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                differences(&format!("{path}/{i}"), v, w, out);
+            }
+        }
+        _ if want == got => {}
+        _ => out.push((path.to_string(), format!("input {want}, re-encoded {got}"))),
+    }
+}
+
+/// The differences grouped by member (array indices as `*`): count and first example each.
+fn describe(diffs: &[(String, String)]) -> String {
+    let mut groups: Vec<(String, usize, String)> = Vec::new();
+    for (pointer, what) in diffs {
+        let shape: Vec<&str> = pointer
+            .split('/')
+            .map(|s| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s })
+            .collect();
+        let shape = shape.join("/");
+        match groups.iter_mut().find(|g| g.0 == shape) {
+            Some(g) => g.1 += 1,
+            None => groups.push((shape, 1, format!("{pointer}: {what}"))),
+        }
+    }
+    let mut text = format!("{} differences in {} members:", diffs.len(), groups.len());
+    for (shape, n, example) in groups.iter().take(12) {
+        text.push_str(&format!("\n    {shape} ×{n}, e.g. {example}"));
+    }
+    text
+}
+
+/// decode → encode → decode; Err says what went wrong.
+fn round_trip<T>(bytes: &[u8]) -> Result<(), String>
+where
+    T: DeserializeOwned + Serialize + PartialEq,
+{
+    let input: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let typed: Vec<T> = serde_json::from_slice(bytes).map_err(|e| format!("decode: {e}"))?;
+    let encoded = serde_json::to_vec(&typed).map_err(|e| format!("encode: {e}"))?;
+    let back: Value = serde_json::from_slice(&encoded).map_err(|e| format!("re-read: {e}"))?;
+    let mut diffs = Vec::new();
+    differences("", &input, &back, &mut diffs);
+    if !diffs.is_empty() {
+        return Err(format!("re-encoded JSON differs from the input: {}", describe(&diffs)));
+    }
+    let again: Vec<T> =
+        serde_json::from_slice(&encoded).map_err(|e| format!("decode of the re-encoded: {e}"))?;
+    if again != typed {
+        return Err("decoding the re-encoded JSON gives different values".into());
+    }
+    Ok(())
+}
+
+fn checks() {
+    let mut failed = false;
+    for (what, result) in [
+        ("repos.json, now-types", round_trip::<GithubNow>(REPOS)),
+        ("workflows.json, now-types", round_trip::<CivisNow>(WORKFLOWS)),
+    ] {
+        match result {
+            Ok(()) => eprintln!("round trip ok: {what}"),
+            Err(e) => {
+                eprintln!("ERROR: round trip failed: {what}: {e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        if std::env::var_os("TERN_DECODE_KEEP_GOING").is_none() {
+            eprintln!("(set TERN_DECODE_KEEP_GOING=1 to measure anyway)");
+            exit(1);
+        }
+        eprintln!("TERN_DECODE_KEEP_GOING is set: measuring anyway");
+    }
+    // Informational: the baseline's types, and the real API's own (off-schema) example.
+    for (what, result) in [
+        ("repos.json, base-types", round_trip::<GithubBase>(REPOS)),
+        ("workflows.json, base-types", round_trip::<CivisBase>(WORKFLOWS)),
+    ] {
+        match result {
+            Ok(()) => eprintln!("round trip ok: {what}"),
+            Err(e) => eprintln!("note: round trip fails: {what}: {e}"),
+        }
+    }
+    for (what, result) in [
+        ("now", serde_json::from_slice::<Vec<CivisNow>>(CIVIS_EXAMPLE).map(|_| ())),
+        ("base", serde_json::from_slice::<Vec<CivisBase>>(CIVIS_EXAMPLE).map(|_| ())),
+    ] {
+        match result {
+            Ok(()) => eprintln!("note: civis-example.json (real API output) decodes with {what}-types"),
+            Err(e) => eprintln!(
+                "note: civis-example.json (real API output, off-schema) does not decode with {what}-types: {e}"
+            ),
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Vec<T> {
+    serde_json::from_slice(black_box(bytes)).expect("decodes (checked before measuring)")
+}
+
+fn decode_with_runtime<T: DeserializeOwned>(bytes: &[u8]) -> Vec<T> {
+    decode_now(black_box(bytes)).expect("decodes (checked before measuring)")
+}
+
+fn decode_value(bytes: &[u8]) -> Value {
+    serde_json::from_slice(black_box(bytes)).expect("JSON")
+}
+
+fn bench(c: &mut Criterion) {
+    // Every variant must decode the fixture; a failure here is a finding, not a benchmark.
+    let _: Vec<GithubBase> = serde_json::from_slice(REPOS)
+        .unwrap_or_else(|e| panic!("repos.json does not decode with base-types: {e}"));
+    let _: Vec<CivisBase> = serde_json::from_slice(WORKFLOWS)
+        .unwrap_or_else(|e| panic!("workflows.json does not decode with base-types: {e}"));
+
+    let mut g = c.benchmark_group("github-repos");
+    g.throughput(Throughput::Bytes(REPOS.len() as u64));
+    g.bench_function("now", |b| b.iter(|| decode_with_runtime::<GithubNow>(REPOS)));
+    g.bench_function("base", |b| b.iter(|| decode::<GithubBase>(REPOS)));
+    g.bench_function("value", |b| b.iter(|| decode_value(REPOS)));
+    g.finish();
+
+    let mut g = c.benchmark_group("civis-workflows");
+    g.throughput(Throughput::Bytes(WORKFLOWS.len() as u64));
+    g.bench_function("now", |b| b.iter(|| decode_with_runtime::<CivisNow>(WORKFLOWS)));
+    g.bench_function("base", |b| b.iter(|| decode::<CivisBase>(WORKFLOWS)));
+    g.bench_function("value", |b| b.iter(|| decode_value(WORKFLOWS)));
+    g.finish();
+}
+
+fn main() {
+    checks();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(50)
+        .configure_from_args();
+    bench(&mut c);
+    c.final_summary();
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Decoding realistic responses with generated SDK types (issue #13's bar: throughput ≥ 2× the
+# session-start generator's types, beside serde_json::Value decoding of the same bytes).
+#
+#   ./scripts/bench-decode.sh
+#
+# Generates SDKs from benches/decode/github-repos.json and benches/decode/civis-workflows.json
+# with the current generator (target/release/tern, built here; or $TERN_NOW_BIN) and the
+# baseline generator (commit 6aa0e5a: $TERN_BASE_BIN, default /tmp/tools/tern-base, else — or
+# with TERN_BASE_FROM_GIT=1 — built from git in a temporary worktree with its own target dir,
+# kept as target/bench-decode/tern-base-6aa0e5a for the next run), writes a standalone
+# criterion bench crate around benches/decode/decode.rs, runs it and prints MB/s per variant
+# with the ratios.
+# Fixtures: benches/decode/ (made by benches/decode/extract.py; nothing from ../shared is read).
+# Every cargo run holds /tmp/tern-build.lock, so it never builds or measures beside another build.
+# Before measuring, the bench checks that the now-types round-trip both bodies exactly (decode →
+# encode → decode, unknown members and null-vs-absent included) and stops if not;
+# TERN_DECODE_KEEP_GOING=1 turns that into a warning and measures anyway.
+# Scratch: target/bench-decode/{gen,bench,target}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+base_commit=6aa0e5a
+fixtures=$root/benches/decode
+work=$root/target/bench-decode
+gen=$work/gen
+bench=$work/bench
+
+die() { echo "bench-decode: $*" >&2; exit 1; }
+free_gb() { df -P -BG / | awk 'NR == 2 { sub("G", "", $4); print $4 }'; }
+(( $(free_gb) >= 10 )) || die "less than 10 GB free on /; not starting"
+for f in github-repos.json civis-workflows.json repos.json workflows.json civis-example.json decode.rs; do
+  [[ -f $fixtures/$f ]] || die "missing $fixtures/$f (run benches/decode/extract.py)"
+done
+command -v python3 >/dev/null || die "needs python3"
+mkdir -p "$gen" "$bench/src" "$bench/benches" "$bench/data"
+
+# --- the two generators -------------------------------------------------------------------
+if [[ -n ${TERN_NOW_BIN:-} ]]; then
+  now_bin=$TERN_NOW_BIN
+else
+  echo "== building the current generator (cargo build --release -p tern-openapi)"
+  flock /tmp/tern-build.lock cargo build --release -q -p tern-openapi
+  now_bin=${CARGO_TARGET_DIR:-target}/release/tern
+  [[ $now_bin = /* ]] || now_bin=$root/$now_bin
+fi
+[[ -x $now_bin ]] || die "current generator $now_bin is missing"
+
+build_base() { # build_base OUT: the generator at $base_commit, built in a temporary worktree
+  local out=$1 tmp
+  tmp=$(mktemp -d /tmp/tern-base-build.XXXXXX)
+  # shellcheck disable=SC2064  # expand now: the trap must remove this worktree
+  trap "git -C '$root' worktree remove --force '$tmp/src' 2>/dev/null || true; rm -rf '$tmp'" EXIT
+  echo "== building the baseline generator from git ($base_commit) in $tmp"
+  git -C "$root" worktree add --detach -q "$tmp/src" "$base_commit"
+  (cd "$tmp/src" && CARGO_TARGET_DIR=$tmp/target \
+    flock /tmp/tern-build.lock cargo build --release -q -p tern-openapi)
+  cp "$tmp/target/release/tern" "$out.tmp" && mv "$out.tmp" "$out"
+  git -C "$root" worktree remove --force "$tmp/src"
+  rm -rf "$tmp"
+  trap - EXIT
+}
+if [[ -n ${TERN_BASE_BIN:-} ]]; then
+  base_bin=$TERN_BASE_BIN
+  [[ -x $base_bin ]] || die "TERN_BASE_BIN=$base_bin is not an executable"
+elif [[ -z ${TERN_BASE_FROM_GIT:-} && -x /tmp/tools/tern-base ]]; then
+  base_bin=/tmp/tools/tern-base
+else
+  base_bin=$work/tern-base-$base_commit
+  [[ -x $base_bin ]] || build_base "$base_bin"
+fi
+
+# --- the four SDK crates ------------------------------------------------------------------
+generate() { # generate BIN SPEC NAME: into $gen/NAME, left untouched when nothing changed
+  local bin=$1 spec=$2 name=$3 new=$gen/.new-$3
+  rm -rf "$new"
+  if ! "$bin" generate "$spec" -o "$new" --name "$name" >"$gen/$name.log" 2>&1; then
+    cat "$gen/$name.log" >&2
+    die "$bin generate $spec failed"
+  fi
+  if [[ -d $gen/$name ]] && diff -rq "$new" "$gen/$name" >/dev/null; then
+    rm -rf "$new"
+  else
+    rm -rf "${gen:?}/$name" && mv "$new" "$gen/$name"
+  fi
+}
+echo "== generating: now = $now_bin, base = $base_bin"
+generate "$now_bin" "$fixtures/github-repos.json" decode-github-now
+generate "$base_bin" "$fixtures/github-repos.json" decode-github-base
+generate "$now_bin" "$fixtures/civis-workflows.json" decode-civis-now
+generate "$base_bin" "$fixtures/civis-workflows.json" decode-civis-base
+
+item_type() { # item_type CRATE_DIR: T of the list method (returning Vec<types::T>, or a page of T)
+  python3 - "$1" <<'PY'
+import re, sys
+from pathlib import Path
+crate = Path(sys.argv[1])
+# Any public method whose return type holds `Vec<types::T>` or `Page<types::T`: `-> Result<Vec<T>,
+# Error>` (6aa0e5a), `-> Call<'c, Vec<T>>`, `-> Result<Page<T, Vec<T>>, Error>`, ...
+sig = re.compile(r"pub (?:async )?fn (\w+)\s*(?:<[^>]*>)?\([^{;]*?\)\s*->\s*([^{;]+?)\s*\{", re.S)
+item = re.compile(r"\b(?:Vec|Page)<\s*types::(\w+)")
+found = {}
+for f in sorted((crate / "src/resources").glob("*.rs")):
+    for method, ret in sig.findall(f.read_text()):
+        for ty in item.findall(ret):
+            found.setdefault(ty, set()).add(f"{f.stem}::{method}")
+if len(found) != 1:
+    sys.exit(f"bench-decode: {crate.name}: expected one list item type (a method returning "
+             f"Vec<types::T> or a Page of T), found {found or 'none'} "
+             f"(has the generated method signature changed?)")
+(ty,) = found
+# One `types.rs` (the baseline) or a `types/` directory of modules (now).
+sources = [crate / "src/types.rs"] if (crate / "src/types.rs").exists() else sorted((crate / "src/types").glob("*.rs"))
+if not any(re.search(rf"^pub struct {ty}\b", p.read_text(), re.M) for p in sources):
+    sys.exit(f"bench-decode: {crate.name}: `pub struct {ty}` not in its types")
+print(ty)
+PY
+}
+gh_now=$(item_type "$gen/decode-github-now")
+gh_base=$(item_type "$gen/decode-github-base")
+cv_now=$(item_type "$gen/decode-civis-now")
+cv_base=$(item_type "$gen/decode-civis-base")
+echo "   item types: github now $gh_now, base $gh_base; civis now $cv_now, base $cv_base"
+
+# --- the bench crate ----------------------------------------------------------------------
+put() { # put FILE: stdin into FILE, only if it changes (keeps cargo's fingerprints)
+  local tmp; tmp=$(mktemp)
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+put "$bench/Cargo.toml" <<EOF
+[package]
+name = "tern-bench-decode"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+# Standalone: not a member of the Tern workspace it sits inside.
+[workspace]
+
+[dependencies]
+decode-github-now = { path = "../gen/decode-github-now" }
+decode-github-base = { path = "../gen/decode-github-base" }
+decode-civis-now = { path = "../gen/decode-civis-now" }
+decode-civis-base = { path = "../gen/decode-civis-base" }
+serde = "1"
+serde_json = "1"
+
+[dev-dependencies]
+criterion = { version = "0.8", default-features = false, features = ["cargo_bench_support"] }
+
+[[bench]]
+name = "decode"
+harness = false
+EOF
+put "$bench/src/lib.rs" <<EOF
+//! The item types of the generated list methods (written by scripts/bench-decode.sh).
+pub use decode_civis_base::types::$cv_base as CivisBase;
+pub use decode_civis_now::types::$cv_now as CivisNow;
+pub use decode_github_base::types::$gh_base as GithubBase;
+pub use decode_github_now::types::$gh_now as GithubNow;
+/// How the current runtime decodes a JSON body (the baseline's runtime used \`serde_json::from_slice\`).
+pub use decode_github_now::runtime::model::from_json as decode_now;
+EOF
+put "$bench/benches/decode.rs" <"$fixtures/decode.rs"
+for f in repos.json workflows.json civis-example.json; do
+  put "$bench/data/$f" <"$fixtures/$f"
+done
+
+# --- build, run, summarise ----------------------------------------------------------------
+export CARGO_TARGET_DIR=$work/target
+echo "== building the bench crate (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+flock /tmp/tern-build.lock cargo bench -q --manifest-path "$bench/Cargo.toml" --bench decode --no-run
+rm -rf "$CARGO_TARGET_DIR/criterion/github-repos" "$CARGO_TARGET_DIR/criterion/civis-workflows"
+echo "== running (criterion: 1 s warm-up, 5 s measurement, 50 samples per variant)"
+set +e
+flock /tmp/tern-build.lock cargo bench -q --manifest-path "$bench/Cargo.toml" --bench decode \
+  2>&1 | tee "$work/bench.log"
+status=${PIPESTATUS[0]}
+set -e
+rm -rf "$CARGO_TARGET_DIR/release/incremental"
+(( status == 0 )) || die "the bench failed (exit $status; log: $work/bench.log)"
+
+echo
+echo "== summary (median of criterion's estimates; MB = 10^6 bytes)"
+if [[ -n ${TERN_NOW_BIN:-} ]]; then
+  echo "now: $now_bin (TERN_NOW_BIN)"
+else
+  echo "now: $now_bin (built from $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- crates || echo ' + uncommitted changes in crates/'))"
+fi
+echo "base: $base_bin (commit $base_commit)"
+if grep -q "^ERROR: round trip" "$work/bench.log"; then
+  echo "WARNING: the now-types failed the round-trip check (TERN_DECODE_KEEP_GOING was set; see above)"
+fi
+python3 - "$CARGO_TARGET_DIR/criterion" "$fixtures" <<'PY'
+import json, sys
+from pathlib import Path
+crit, fixtures = Path(sys.argv[1]), Path(sys.argv[2])
+print()
+print("| fixture | bytes | now MB/s | base MB/s | Value MB/s | now/base | now/Value |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for group, body in (("github-repos", "repos.json"), ("civis-workflows", "workflows.json")):
+    size = (fixtures / body).stat().st_size
+    mbs = {}
+    for v in ("now", "base", "value"):
+        est = crit / group / v / "new" / "estimates.json"
+        if not est.exists():
+            sys.exit(f"bench-decode: no estimates at {est}")
+        ns = json.loads(est.read_text())["median"]["point_estimate"]
+        mbs[v] = size / ns * 1e3  # bytes per ns = GB/s
+    print(f"| {body} (100 items) | {size:,} | {mbs['now']:.0f} | {mbs['base']:.0f} | "
+          f"{mbs['value']:.0f} | {mbs['now'] / mbs['base']:.2f}× | {mbs['now'] / mbs['value']:.2f}× |")
+PY
+(( $(free_gb) >= 10 )) || echo "bench-decode: warning: under 10 GB free on / (scratch: $work)" >&2
