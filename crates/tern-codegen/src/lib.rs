@@ -1,8 +1,9 @@
 //! # tern-codegen — the model as a Rust SDK crate
 //!
 //! Turns an [`ApiModel`] (and an optional `tern.toml`, see [`Config`]) into the files of a Cargo
-//! crate: typed models (`types.rs`), a client and its builder (`client.rs`), a blocking client
-//! (`blocking.rs`, cargo feature), one module per resource with one method per operation
+//! crate: typed models (`types/`, a module per resource feature), a client and its builder
+//! (`client.rs`), a blocking client (`blocking.rs`, cargo feature), one module per resource
+//! with one method per operation
 //! (`resources/…`), `Cargo.toml`, `README.md` (compiled as the crate's doctests) and an
 //! example. Generated code *declares* requests; `tern-runtime` executes them, so generated
 //! crates stay small.
@@ -159,6 +160,78 @@ pub(crate) fn cfg_features(plan: &tern_plan::SdkPlan, features: &[usize]) -> Tok
         [] => quote!(),
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// A required value of a constructor or builder: its name, the type taken (`impl Into<String>`
+/// for strings), the field's type, whether it is converted with `.into()`, and its docs.
+pub(crate) struct Required {
+    pub(crate) name: Ident,
+    pub(crate) taken: TokenStream,
+    pub(crate) field: TokenStream,
+    pub(crate) into: bool,
+    pub(crate) docs: TokenStream,
+}
+
+/// From this many required values on, a struct is built with a builder (each value named,
+/// `build()` checking that all are set) rather than a positional `new`.
+pub(crate) const BUILDER_FROM: usize = 4;
+
+/// `Target::builder()` and `TargetBuilder`: one named setter per required value; `build()`
+/// returns the target, its other fields as `rest` initialises them, or an
+/// `Error::InvalidRequest` naming the first required value not set.
+pub(crate) fn builder(target: &Ident, required: &[Required], rest: &[TokenStream]) -> TokenStream {
+    let name = quote::format_ident!("{}Builder", target);
+    let fields = required.iter().map(|r| {
+        let (n, t) = (&r.name, &r.field);
+        quote!(#n: ::std::option::Option<#t>,)
+    });
+    let setters = required.iter().map(|r| {
+        let (n, taken, docs) = (&r.name, &r.taken, &r.docs);
+        let value = if r.into {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
+        quote!(#docs pub fn #n(mut self, value: #taken) -> Self { self.#n = ::std::option::Option::Some(#value); self })
+    });
+    let inits = required.iter().map(|r| {
+        let n = &r.name;
+        let wire = n.to_string();
+        let wire = wire.trim_start_matches("r#");
+        quote!(#n: self.#n.ok_or_else(|| missing(#wire))?)
+    });
+    let doc = format!(
+        " Builds a [`{target}`]: set each required value by name, then [`build`](Self::build)."
+    );
+    let builder_doc = format!(" A [`{name}`]: the required values by name, checked by `build()`.");
+    let build_doc = format!(" The [`{target}`]; [`Error::InvalidRequest`](crate::runtime::Error::InvalidRequest) names a required value left unset.");
+    quote! {
+        impl #target {
+            #[doc = #builder_doc]
+            pub fn builder() -> #name {
+                <#name as ::std::default::Default>::default()
+            }
+        }
+
+        #[doc = #doc]
+        #[derive(Debug, Clone, ::std::default::Default)]
+        #[must_use]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #(#setters)*
+
+            #[doc = #build_doc]
+            pub fn build(self) -> ::std::result::Result<#target, crate::runtime::Error> {
+                let missing = |name: &str| crate::runtime::Error::InvalidRequest {
+                    message: format!("`{name}` is required but was not set"),
+                };
+                ::std::result::Result::Ok(#target { #(#inits,)* #(#rest,)* })
+            }
+        }
     }
 }
 
@@ -581,6 +654,11 @@ pub struct MethodCall {
     pub positional: Vec<usize>,
     /// Indexes of the arguments the params struct's `new` takes, in order.
     pub required: Vec<usize>,
+    /// Their field names: with [`builder`](Self::builder), each is a setter of the builder.
+    pub required_fields: Vec<String>,
+    /// Whether the params struct is made by `builder()` (named setters for the required
+    /// values, then `build()?`) instead of `new(required…)`.
+    pub builder: bool,
     /// Optional arguments: index and field name.
     pub optional: Vec<(usize, String)>,
     /// Whether a `<method>_pages` twin exists.
@@ -605,6 +683,8 @@ fn calls(plan: &tern_plan::SdkPlan) -> Vec<MethodCall> {
                 .map(|p| format!("resources::{}::{}", r.module_segments().join("::"), p)),
             positional: indexes(&mut m.positional()),
             required: indexes(&mut m.required()),
+            required_fields: m.required().map(|a| ident(&a.field).to_string()).collect(),
+            builder: m.required().count() >= BUILDER_FROM,
             optional: m
                 .optional()
                 .map(|a| (a.index, ident(&a.field).to_string()))

@@ -259,8 +259,8 @@ struct Signature {
     call_args: Vec<TokenStream>,
     fields: Vec<TokenStream>,
     setters: Vec<TokenStream>,
-    /// `new`'s parameters: name, type taken, and the field's value made from it.
-    required: Vec<(Ident, TokenStream, TokenStream)>,
+    /// The required values `new` (or the builder) takes.
+    required: Vec<crate::Required>,
     optional_fields: Vec<Ident>,
 }
 
@@ -310,15 +310,18 @@ fn signature(model: &ApiModel, op: &Operation, m: &Method, paths: &Paths) -> Sig
                 let ty = arg_type(model, op, a, paths);
                 s.fields.push(quote!(#docs pub #id: #ty,));
                 // Strings are taken as anything that becomes one (`&str`, `String`).
-                if is_plain_string(model, &argument.ty) && !a.upload && !a.raw {
-                    s.required.push((
-                        id.clone(),
-                        quote!(impl Into<String>),
-                        quote!(#id: #id.into()),
-                    ));
-                } else {
-                    s.required.push((id.clone(), ty, quote!(#id)));
-                }
+                let into = is_plain_string(model, &argument.ty) && !a.upload && !a.raw;
+                s.required.push(crate::Required {
+                    name: id.clone(),
+                    taken: if into {
+                        quote!(impl Into<String>)
+                    } else {
+                        ty.clone()
+                    },
+                    field: ty,
+                    into,
+                    docs,
+                });
             }
         }
     }
@@ -500,19 +503,24 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
     let (params_name, method) = (ident(params), field_ident(&m.name));
     let doc = if sig.required.is_empty() {
         format!(" Arguments of `{method}`; all optional.")
+    } else if sig.required.len() >= crate::BUILDER_FROM {
+        format!(" Arguments of `{method}`: the required ones through [`{params_name}::builder`], the optional ones by setters.")
     } else {
         format!(" Arguments of `{method}`: the required ones through [`{params_name}::new`], the optional ones by setters.")
     };
-    let names: Vec<&Ident> = sig.required.iter().map(|(n, _, _)| n).collect();
-    let types: Vec<&TokenStream> = sig.required.iter().map(|(_, t, _)| t).collect();
-    let inits: Vec<&TokenStream> = sig.required.iter().map(|(_, _, i)| i).collect();
-    // The constructor takes exactly the API's required values, however many there are.
-    let allow = if names.len() > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
+    let names: Vec<&Ident> = sig.required.iter().map(|r| &r.name).collect();
+    let types: Vec<&TokenStream> = sig.required.iter().map(|r| &r.taken).collect();
+    let inits = sig.required.iter().map(|r| {
+        let n = &r.name;
+        if r.into {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    });
     let optional_fields = &sig.optional_fields;
+    let many = sig.required.len() >= crate::BUILDER_FROM;
+    let mut builder = quote!();
     let (derive, constructor) = if sig.required.is_empty() {
         (
             quote!(#[derive(Debug, Clone, Default, PartialEq)]),
@@ -523,12 +531,16 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
                 }
             },
         )
+    } else if many {
+        // Many required values: named through a builder, not a long positional `new`.
+        let rest: Vec<TokenStream> = optional_fields.iter().map(|f| quote!(#f: None)).collect();
+        builder = crate::builder(&params_name, &sig.required, &rest);
+        (quote!(#[derive(Debug, Clone, PartialEq)]), quote!())
     } else {
         (
             quote!(#[derive(Debug, Clone, PartialEq)]),
             quote! {
                 /// The required arguments; the optional ones start unset.
-                #allow
                 pub fn new(#(#names: #types),*) -> Self {
                     Self { #(#inits,)* #(#optional_fields: None,)* }
                 }
@@ -548,6 +560,8 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
             #constructor
             #(#setters)*
         }
+
+        #builder
     }
 }
 

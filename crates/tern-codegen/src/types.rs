@@ -206,6 +206,8 @@ fn object(
     let mut fields = Vec::new();
     // What `new` takes (the required members that are not nullable) and what it leaves empty.
     let (mut params, mut inits) = (Vec::new(), Vec::new());
+    // The same, for a builder: the required values, and how the other fields start.
+    let (mut required, mut rest) = (Vec::new(), Vec::new());
     // The hand-written serde impls: a local per member, its match arm, its final value, and
     // how it is written.
     let (mut locals, mut arms, mut finals, mut writes) =
@@ -269,14 +271,30 @@ fn object(
         });
         if tri {
             inits.push(quote!(#ident: crate::runtime::Nullable::Absent));
+            rest.push(quote!(#ident: crate::runtime::Nullable::Absent));
         } else if nullable_or_optional {
             inits.push(quote!(#ident: #none));
-        } else if is_plain_string(model, inner) {
-            params.push(quote!(#ident: impl Into<#string_ty>));
-            inits.push(quote!(#ident: #ident.into()));
+            rest.push(quote!(#ident: #none));
         } else {
-            params.push(quote!(#ident: #ty));
-            inits.push(quote!(#ident));
+            let into = is_plain_string(model, inner);
+            let taken = if into {
+                quote!(impl Into<#string_ty>)
+            } else {
+                ty.clone()
+            };
+            params.push(quote!(#ident: #taken));
+            inits.push(if into {
+                quote!(#ident: #ident.into())
+            } else {
+                quote!(#ident)
+            });
+            required.push(crate::Required {
+                name: ident.clone(),
+                taken,
+                field: ty.clone(),
+                into,
+                docs: crate::docs_or_allow(p.description.as_deref()),
+            });
         }
     }
     let mut extra = format_ident!("extra");
@@ -382,6 +400,30 @@ fn object(
     }
     if !extra_field.is_empty() {
         inits.push(quote!(#extra: #default::default()));
+        rest.push(quote!(#extra: #default::default()));
+    }
+    // A type a request carries, with many required members: a builder names each.
+    let builder_name = format!("{name}Builder");
+    if sent
+        && required.len() >= crate::BUILDER_FROM
+        && !model
+            .types
+            .iter()
+            .any(|d| type_ident(&d.name) == builder_name)
+    {
+        let builder = crate::builder(&name, &required, &rest);
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+                #extra_field
+            }
+
+            #builder
+
+            #serde_impls
+        };
     }
     let many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let doc = format!(" A `{name}` from its required members; the others start empty.");

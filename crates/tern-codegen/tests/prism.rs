@@ -82,7 +82,17 @@ fn every_operation_program(model: &ApiModel, opts: &Options) -> String {
                     }
                 })
                 .collect();
-            args.push(format!("{krate}::{params}::new({})", required.join(", ")));
+            if m.builder {
+                let setters: String = m
+                    .required_fields
+                    .iter()
+                    .zip(&required)
+                    .map(|(f, v)| format!(".{f}({v})"))
+                    .collect();
+                args.push(format!("{krate}::{params}::builder(){setters}.build()?"));
+            } else {
+                args.push(format!("{krate}::{params}::new({})", required.join(", ")));
+            }
         }
         let label = format!("{} ({} {})", m.chain, op.method, op.path);
         let _ = writeln!(
@@ -131,7 +141,10 @@ fn build(seed: &Seed) -> (PathBuf, Options, usize) {
     // Inside Tern's tree, which does not list it as a member.
     opts.own_workspace = true;
     let dir = repo().join("target/codegen-e2e").join(seed.name);
-    for f in generate(&model, &opts) {
+    let files = generate(&model, &opts);
+    // Sources an earlier generation wrote and this one does not (a module moved) are stale.
+    remove_stale(&dir.join("src"), &files, &dir);
+    for f in files {
         let path = dir.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         // Unchanged files keep their timestamps: cargo rebuilds only what changed.
@@ -277,6 +290,23 @@ fn civis_sdk_calls_every_operation() {
         config: Some(repo().join("examples/seeds/civis/tern.toml")),
         env: vec![("CIVIS_API_KEY", "test-key")],
     });
+}
+
+/// Removes the files under `src` that `files` do not name.
+fn remove_stale(src: &Path, files: &[tern_codegen::GeneratedFile], dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(src) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            remove_stale(&path, files, dir);
+        } else if let Ok(rel) = path.strip_prefix(dir) {
+            if !files.iter().any(|f| Path::new(&f.path) == rel) {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
 }
 
 #[test]
