@@ -813,8 +813,57 @@ fn render_in_parallel(
     files
 }
 
+/// The model with its types renamed where their name is one the crate's root exports (the
+/// client, its builder, `Error`, `Page`, `RequestOptions`): Finch's `Error` schema becomes
+/// `types::ErrorObject`, so `use finch_sdk::types::*` shadows nothing. `None`: no clash.
+fn root_clashes(model: &ApiModel, opts: &Options) -> Option<ApiModel> {
+    let client = type_ident(&opts.client_name).to_string();
+    let root = [
+        client.clone(),
+        format!("{client}Builder"),
+        "Error".to_owned(),
+        "Page".to_owned(),
+        "RequestOptions".to_owned(),
+    ];
+    let clashes = |m: &ApiModel| {
+        m.types
+            .iter()
+            .position(|d| root.contains(&type_ident(&d.name).to_string()))
+    };
+    let mut first = clashes(model)?;
+    let mut out = model.clone();
+    let mut taken: std::collections::HashSet<String> = out
+        .types
+        .iter()
+        .map(|d| type_ident(&d.name).to_string())
+        .collect();
+    loop {
+        let base = format!("{}Object", type_ident(&out.types[first].name));
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        out.types[first].name = name;
+        match clashes(&out) {
+            Some(next) => first = next,
+            None => return Some(out),
+        }
+    }
+}
+
 /// Generates the crate's files.
 pub fn generate(model: &ApiModel, opts: &Options) -> Vec<GeneratedFile> {
+    let renamed;
+    let model = match root_clashes(model, opts) {
+        Some(m) => {
+            renamed = m;
+            &renamed
+        }
+        None => model,
+    };
     let client = type_ident(&opts.client_name);
     let builder = quote::format_ident!("{}Builder", client);
     // Docs from the API description are CommonMark written for other renderers: bare URLs,

@@ -267,3 +267,26 @@ fn bundled_and_seed_sdks_compile_clean() {
         }
     }
 }
+
+/// No generated type takes a name the crate's root exports: Finch's `Error` schema is
+/// `types::ErrorObject`, so `use finch_sdk::types::*` leaves `finch_sdk::Error` visible.
+#[test]
+fn types_do_not_shadow_the_crate_root() {
+    let generated = files(&repo().join("examples/seeds/finch/finch.json"), "finch-sdk");
+    let types: String = generated
+        .iter()
+        .filter(|f| f.path.starts_with("src/types/"))
+        .map(|f| f.contents.as_str())
+        .collect();
+    for root in ["Error", "Page", "RequestOptions", "Finch", "FinchBuilder"] {
+        for kind in ["struct", "enum", "type"] {
+            let item = format!("pub {kind} {root} ");
+            let generic = format!("pub {kind} {root}<");
+            assert!(
+                !types.contains(&item) && !types.contains(&generic),
+                "a generated type is named {root}"
+            );
+        }
+    }
+    assert!(types.contains("pub struct ErrorObject {"));
+}
