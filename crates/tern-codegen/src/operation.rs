@@ -445,7 +445,7 @@ fn request_fn(
 ) -> TokenStream {
     let name = format_ident!("{}_request", m.stem());
     let (path, http) = (&op.path, format_ident!("{}", op.method.as_str()));
-    let build: Vec<TokenStream> = m
+    let mut build: Vec<TokenStream> = m
         .arguments
         .iter()
         .map(|a| {
@@ -461,7 +461,6 @@ fn request_fn(
             )
         })
         .collect();
-    let mut build = build;
     // Reserved headers the spec fixes (Finch's required `Content-Type: application/json`).
     build.extend(
         m.fixed_headers

@@ -259,3 +259,33 @@ fn default_crate_names_drop_generic_words() {
     );
     assert_eq!(name("API", "/relative"), "api-sdk");
 }
+
+/// The `resources` scheme names Candid's SDK as Fern does: version segments are namespaces,
+/// verbs are list/create/retrieve, an action path is a method of its parent.
+#[test]
+fn candid_is_named_sdk_style() {
+    let model = model(&seed("candid/candid.yaml"));
+    let mut opts = PlanOptions::new("Candid");
+    opts.naming = tern_model::NamingScheme::Resources;
+    let plan = plan(&model, &opts);
+    let names: HashSet<String> = plan
+        .methods()
+        .map(|(r, m)| format!("{}.{}", r.dotted(), m.name))
+        .collect();
+    for want in [
+        "encounters.v4.list",
+        "encounters.v4.create",
+        "encounters.v4.retrieve",
+        "auth.v2.token",
+        "pre_encounter.coverages.v1.check_eligibility",
+        "fee_schedules.v3.service_line.match_",
+    ] {
+        assert!(names.contains(want), "{want} not among {names:?}");
+    }
+    // Every operation is planned once, and the rest scheme is still there.
+    assert_eq!(plan.methods().count(), model.operations.len());
+    let rest = tern_plan::plan(&model, &PlanOptions::new("Candid"));
+    assert!(rest
+        .methods()
+        .any(|(r, m)| r.dotted() == "encounters" && m.name == "post_v4"));
+}
