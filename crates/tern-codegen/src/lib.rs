@@ -173,6 +173,39 @@ pub(crate) struct Required {
     pub(crate) docs: TokenStream,
 }
 
+impl Required {
+    /// `name: taken`, as `new` takes the value.
+    fn param(&self) -> TokenStream {
+        let (n, t) = (&self.name, &self.taken);
+        quote!(#n: #t)
+    }
+
+    /// The field from `new`'s parameter: `name: name.into()` or `name`.
+    fn init(&self) -> TokenStream {
+        let n = &self.name;
+        if self.into {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    }
+}
+
+/// `pub fn new(required…) -> Self`: the required values in order, the other fields as `rest`
+/// initialises them.
+pub(crate) fn new_fn(doc: &str, required: &[Required], rest: &[TokenStream]) -> TokenStream {
+    let params = required.iter().map(Required::param);
+    let inits = required.iter().map(Required::init);
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #[doc = #doc]
+        #many
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits,)* #(#rest,)* }
+        }
+    }
+}
+
 /// From this many required values on, a struct is built with a builder (each value named,
 /// `build()` checking that all are set) rather than a positional `new`.
 pub(crate) const BUILDER_FROM: usize = 4;
@@ -719,13 +752,9 @@ fn render_in_parallel(
 ) -> Vec<GeneratedFile> {
     let (roots, headers) = (&plan.resources, &plan.spec_headers);
     let modules = types::modules(plan, model.types.len());
-    let is_feature = |name: &str| {
-        plan.features
-            .iter()
-            .any(|f| tern_model::naming::snake_ident(&f.name) == name)
-    };
     let mut jobs: Vec<Job> = Vec::new();
-    for (m, (_, indices)) in modules.iter().enumerate() {
+    for (m, module) in modules.iter().enumerate() {
+        let indices = &module.types;
         for start in (0..indices.len()).step_by(types::CHUNK) {
             jobs.push(Job::Types(
                 m,
@@ -741,8 +770,8 @@ fn render_in_parallel(
             types::render_chunk(
                 model,
                 plan,
-                &modules[*m].1[*start..*end],
-                *m + 1 == modules.len() && !is_feature(&modules[*m].0),
+                &modules[*m].types[*start..*end],
+                modules[*m].shared,
             ),
         ),
         Job::Resource(i) => {
@@ -791,15 +820,12 @@ fn render_in_parallel(
             Rendered::Resource(f) => files.extend(f),
         }
     }
-    for ((name, _), chunks) in modules.iter().zip(&chunks) {
-        let doc = if plan
-            .features
-            .iter()
-            .any(|f| tern_model::naming::snake_ident(&f.name) == *name)
-        {
-            format!("The types only the `{name}` feature uses.")
-        } else {
+    for (module, chunks) in modules.iter().zip(&chunks) {
+        let name = &module.name;
+        let doc = if module.shared {
             "The types several features use.".to_owned()
+        } else {
+            format!("The types only the `{name}` feature uses.")
         };
         files.push(GeneratedFile {
             path: format!("src/types/{name}.rs"),
@@ -825,33 +851,23 @@ fn root_clashes(model: &ApiModel, opts: &Options) -> Option<ApiModel> {
         "Page".to_owned(),
         "RequestOptions".to_owned(),
     ];
-    let clashes = |m: &ApiModel| {
-        m.types
-            .iter()
-            .position(|d| root.contains(&type_ident(&d.name).to_string()))
-    };
-    let mut first = clashes(model)?;
-    let mut out = model.clone();
-    let mut taken: std::collections::HashSet<String> = out
+    let names: Vec<String> = model
         .types
         .iter()
         .map(|d| type_ident(&d.name).to_string())
         .collect();
-    loop {
-        let base = format!("{}Object", type_ident(&out.types[first].name));
-        let mut name = base.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{base}{n}");
+    let mut out: Option<ApiModel> = None;
+    let mut taken: std::collections::HashSet<String> = names.iter().cloned().collect();
+    for (i, name) in names.iter().enumerate().filter(|(_, n)| root.contains(n)) {
+        let base = format!("{name}Object");
+        let (mut renamed, mut n) = (base.clone(), 2);
+        while !taken.insert(renamed.clone()) {
+            renamed = format!("{base}{n}");
             n += 1;
         }
-        taken.insert(name.clone());
-        out.types[first].name = name;
-        match clashes(&out) {
-            Some(next) => first = next,
-            None => return Some(out),
-        }
+        out.get_or_insert_with(|| model.clone()).types[i].name = renamed;
     }
+    out
 }
 
 /// Generates the crate's files.

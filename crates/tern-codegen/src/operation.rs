@@ -507,17 +507,9 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
     } else {
         format!(" Arguments of `{method}`: the required ones through [`{params_name}::new`], the optional ones by setters.")
     };
-    let names: Vec<&Ident> = sig.required.iter().map(|r| &r.name).collect();
-    let types: Vec<&TokenStream> = sig.required.iter().map(|r| &r.taken).collect();
-    let inits = sig.required.iter().map(|r| {
-        let n = &r.name;
-        if r.into {
-            quote!(#n: #n.into())
-        } else {
-            quote!(#n)
-        }
-    });
     let optional_fields = &sig.optional_fields;
+    // The optional arguments start unset.
+    let rest: Vec<TokenStream> = optional_fields.iter().map(|f| quote!(#f: None)).collect();
     let many = sig.required.len() >= crate::BUILDER_FROM;
     let mut builder = quote!();
     let (derive, constructor) = if sig.required.is_empty() {
@@ -532,18 +524,16 @@ fn params_struct(m: &Method, sig: &Signature) -> TokenStream {
         )
     } else if many {
         // Many required values: named through a builder, not a long positional `new`.
-        let rest: Vec<TokenStream> = optional_fields.iter().map(|f| quote!(#f: None)).collect();
         builder = crate::builder(&params_name, &sig.required, &rest);
         (quote!(#[derive(Debug, Clone, PartialEq)]), quote!())
     } else {
         (
             quote!(#[derive(Debug, Clone, PartialEq)]),
-            quote! {
-                /// The required arguments; the optional ones start unset.
-                pub fn new(#(#names: #types),*) -> Self {
-                    Self { #(#inits,)* #(#optional_fields: None,)* }
-                }
-            },
+            crate::new_fn(
+                " The required arguments; the optional ones start unset.",
+                &sig.required,
+                &rest,
+            ),
         )
     };
     let (fields, setters) = (&sig.fields, &sig.setters);
@@ -577,8 +567,8 @@ pub(crate) struct ExampleAt {
 }
 
 /// A short `# Example` for a method: the call as a user writes it, compiled by `cargo test
-/// --doc` (not run). Arguments come from hidden lines; a params struct without required
-/// values is built in the open.
+/// --doc` (not run). Arguments are the (hidden) example function's parameters; a params
+/// struct without required values is built in the open.
 fn example_docs(m: &Method, sig: &Signature, at: &ExampleAt) -> TokenStream {
     let ExampleAt {
         krate,
@@ -586,27 +576,45 @@ fn example_docs(m: &Method, sig: &Signature, at: &ExampleAt) -> TokenStream {
         chain,
         module,
     } = at;
+    // The arguments are the example function's parameters (hidden), typed as the method
+    // takes them, with the crate's paths.
+    let positional = sig.params.len() - usize::from(m.params.is_some());
+    let mut params: Vec<String> = sig.params[..positional]
+        .iter()
+        .map(|p| {
+            p.to_string()
+                .replace(" : ", ": ")
+                .replace("& ", "&")
+                .replace(" :: ", "::")
+                .replace("< ", "<")
+                .replace(" >", ">")
+                .replace("types::", &format!("{krate}::types::"))
+        })
+        .collect();
+    let mut args: Vec<String> = m
+        .positional()
+        .map(|a| ident(&a.field).to_string())
+        .collect();
+    let mut body = Vec::new();
+    if let Some(name) = &m.params {
+        if sig.required.is_empty() {
+            body.push(format!(" # use {krate}::{module}::{name};"));
+            body.push(format!(" let params = {name}::new();"));
+        } else {
+            params.push(format!("params: {krate}::{module}::{name}"));
+        }
+        args.push("params".to_owned());
+    }
     let mut lines = vec![
         " # Example".to_owned(),
         String::new(),
         " ```no_run".to_owned(),
-        format!(" # async fn example(client: {krate}::{client}) -> Result<(), {krate}::Error> {{"),
+        format!(
+            " # async fn example(client: {krate}::{client}{}) -> Result<(), {krate}::Error> {{",
+            params.iter().map(|p| format!(", {p}")).collect::<String>()
+        ),
     ];
-    let mut args = Vec::new();
-    for a in m.positional() {
-        let id = ident(&a.field).to_string();
-        lines.push(format!(" # let {id} = todo!();"));
-        args.push(id);
-    }
-    if let Some(params) = &m.params {
-        if sig.required.is_empty() {
-            lines.push(format!(" # use {krate}::{module}::{params};"));
-            lines.push(format!(" let params = {params}::new();"));
-        } else {
-            lines.push(" # let params = todo!();".to_owned());
-        }
-        args.push("params".to_owned());
-    }
+    lines.extend(body);
     let call = format!(
         "client.{chain}.{}({})",
         field_ident(&m.name),

@@ -154,7 +154,11 @@ fn node_files(
     if rendered.contains("BTreeMap<") {
         uses.push("use std::collections::BTreeMap;");
     }
-    if rendered.contains("types::") {
+    // `types::X` in code; a doc example's `<crate>::types::X` needs no import.
+    if rendered
+        .match_indices("types::")
+        .any(|(i, _)| !rendered[..i].ends_with(':'))
+    {
         uses.push("use crate::types;");
     }
     if has_ops {

@@ -204,9 +204,8 @@ fn object(
     let (result, ok) = (paths.std("Result"), paths.std("Ok"));
     let (mut used, mut used_locals) = (HashSet::new(), HashSet::new());
     let mut fields = Vec::new();
-    // What `new` takes (the required members that are not nullable) and what it leaves empty.
-    let (mut params, mut inits) = (Vec::new(), Vec::new());
-    // The same, for a builder: the required values, and how the other fields start.
+    // What `new` or the builder takes (the required members that are not nullable), and how
+    // the other fields start.
     let (mut required, mut rest) = (Vec::new(), Vec::new());
     // The hand-written serde impls: a local per member, its match arm, its final value, and
     // how it is written.
@@ -270,10 +269,8 @@ fn object(
             quote!(map.serialize_entry(#wire, &self.#ident)?;)
         });
         if tri {
-            inits.push(quote!(#ident: crate::runtime::Nullable::Absent));
             rest.push(quote!(#ident: crate::runtime::Nullable::Absent));
         } else if nullable_or_optional {
-            inits.push(quote!(#ident: #none));
             rest.push(quote!(#ident: #none));
         } else {
             let into = is_plain_string(model, inner);
@@ -282,12 +279,6 @@ fn object(
             } else {
                 ty.clone()
             };
-            params.push(quote!(#ident: #taken));
-            inits.push(if into {
-                quote!(#ident: #ident.into())
-            } else {
-                quote!(#ident)
-            });
             required.push(crate::Required {
                 name: ident.clone(),
                 taken,
@@ -386,7 +377,7 @@ fn object(
     let default = paths.std("Default");
     // Built without naming `extra` or the optional members: `Default` when nothing is
     // required, else `new` with the required values.
-    if params.is_empty() {
+    if required.is_empty() {
         return quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #default)]
@@ -399,7 +390,6 @@ fn object(
         };
     }
     if !extra_field.is_empty() {
-        inits.push(quote!(#extra: #default::default()));
         rest.push(quote!(#extra: #default::default()));
     }
     // A type a request carries, with many required members: a builder names each.
@@ -425,8 +415,11 @@ fn object(
             #serde_impls
         };
     }
-    let many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let doc = format!(" A `{name}` from its required members; the others start empty.");
+    let new = crate::new_fn(
+        &format!(" A `{name}` from its required members; the others start empty."),
+        &required,
+        &rest,
+    );
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -436,11 +429,7 @@ fn object(
         }
 
         impl #name {
-            #[doc = #doc]
-            #many
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
+            #new
         }
 
         #serde_impls
@@ -653,7 +642,7 @@ pub(crate) const CHUNK: usize = 150;
 /// feature's module (`types/repos.rs`); one that several share, in `types/shared.rs`. Each is
 /// re-exported, so every type is `types::X` whatever its module. In feature order, `shared`
 /// last; each with its type indices, ascending.
-pub(crate) fn modules(plan: &tern_plan::SdkPlan, count: usize) -> Vec<(String, Vec<usize>)> {
+pub(crate) fn modules(plan: &tern_plan::SdkPlan, count: usize) -> Vec<TypesModule> {
     let names: Vec<String> = plan
         .features
         .iter()
@@ -663,17 +652,38 @@ pub(crate) fn modules(plan: &tern_plan::SdkPlan, count: usize) -> Vec<(String, V
     while names.contains(&shared) {
         shared.push_str("_types");
     }
-    let mut out: Vec<(String, Vec<usize>)> = names.into_iter().map(|n| (n, Vec::new())).collect();
+    let mut out: Vec<TypesModule> = names
+        .into_iter()
+        .map(|name| TypesModule {
+            name,
+            types: Vec::new(),
+            shared: false,
+        })
+        .collect();
     let mut common = Vec::new();
     for i in 0..count {
         match plan.type_features.get(i).map(Vec::as_slice) {
-            Some([one]) if *one < out.len() => out[*one].1.push(i),
+            Some([one]) if *one < out.len() => out[*one].types.push(i),
             _ => common.push(i),
         }
     }
-    out.push((shared, common));
-    out.retain(|(_, types)| !types.is_empty());
+    out.push(TypesModule {
+        name: shared,
+        types: common,
+        shared: true,
+    });
+    out.retain(|m| !m.types.is_empty());
     out
+}
+
+/// A module of `src/types/`.
+pub(crate) struct TypesModule {
+    /// Its name: the feature's, or `shared`.
+    pub(crate) name: String,
+    /// Its types' indices, ascending.
+    pub(crate) types: Vec<usize>,
+    /// The types several features use (each item gated by its own `#[cfg]`).
+    pub(crate) shared: bool,
 }
 
 /// The rendered items of the types `indices` names. `item_cfg`: give each item its `#[cfg]`
@@ -770,11 +780,11 @@ pub(crate) fn assemble(model: &ApiModel, doc: &str, chunks: &[String]) -> String
 
 /// `src/types/mod.rs`: the modules, each compiled by the features its types need, and
 /// re-exported.
-pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan, modules: &[(String, Vec<usize>)]) -> String {
+pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan, modules: &[TypesModule]) -> String {
     let mut out = String::from(
         "//! The API's data types. Each lives in the module of the one resource feature that\n//! uses it (`shared` holds those several use); all are re-exported here: `types::X`.\n",
     );
-    for (name, types) in modules {
+    for TypesModule { name, types, .. } in modules {
         // A module is compiled by the features any of its types needs.
         let mut used: Vec<usize> = types
             .iter()

@@ -21,10 +21,8 @@ fn named(ty: &TypeRef, out: &mut Vec<TypeId>) {
 
 /// The types a method mentions: its arguments, body, response, items and error bodies.
 fn roots(model: &ApiModel, m: &Method, out: &mut Vec<TypeId>) {
+    argument_roots(model, m, out);
     let op = &model.operations[m.operation];
-    for a in &m.arguments {
-        named(&op.arguments[a.index].ty, out);
-    }
     if let BodyPlan::Whole { arg, .. } = &m.body {
         if let Some(a) = m.arguments.get(*arg) {
             named(&op.arguments[a.index].ty, out);
@@ -41,6 +39,14 @@ fn roots(model: &ApiModel, m: &Method, out: &mut Vec<TypeId>) {
     }
 }
 
+/// The types a method's arguments mention.
+fn argument_roots(model: &ApiModel, m: &Method, out: &mut Vec<TypeId>) {
+    let op = &model.operations[m.operation];
+    for a in &m.arguments {
+        named(&op.arguments[a.index].ty, out);
+    }
+}
+
 /// The types a request may carry: what the arguments of `methods` reach, by type id. A
 /// generated type in it can express an explicit `null` for its optional, nullable members.
 pub fn sent_types<'m>(
@@ -49,10 +55,7 @@ pub fn sent_types<'m>(
 ) -> Vec<bool> {
     let mut work = Vec::new();
     for m in methods {
-        let op = &model.operations[m.operation];
-        for a in &m.arguments {
-            named(&op.arguments[a.index].ty, &mut work);
-        }
+        argument_roots(model, m, &mut work);
     }
     let mut sent = vec![false; model.types.len()];
     for id in reach(model, work) {

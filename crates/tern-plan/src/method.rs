@@ -350,6 +350,22 @@ pub(crate) fn method(
     }
 }
 
+/// A scalar's text as a header carries it (strings unquoted); `None` for arrays and objects.
+fn value_text(v: &tern_spec::Value) -> Option<String> {
+    match v {
+        tern_spec::Value::String(s) => Some(s.to_string()),
+        tern_spec::Value::Number(_) | tern_spec::Value::Bool(_) => Some(v.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether a header is one the client owns: `Content-Type`, `Accept`, `Authorization`.
+fn is_reserved_header(name: &str) -> bool {
+    ["content-type", "accept", "authorization"]
+        .iter()
+        .any(|r| name.eq_ignore_ascii_case(r))
+}
+
 /// The name of a header parameter the client owns (`Content-Type`, `Accept`,
 /// `Authorization`), which a method never takes as an argument.
 fn reserved_header<'o>(op: &'o Operation, a: &Argument) -> Option<&'o str> {
@@ -357,26 +373,18 @@ fn reserved_header<'o>(op: &'o Operation, a: &Argument) -> Option<&'o str> {
         return None;
     };
     let p = &op.parameters[i];
-    (p.location == ParameterLocation::Header
-        && ["content-type", "accept", "authorization"]
-            .iter()
-            .any(|r| p.name.eq_ignore_ascii_case(r)))
-    .then_some(p.name.as_str())
+    (p.location == ParameterLocation::Header && is_reserved_header(&p.name))
+        .then_some(p.name.as_str())
 }
 
 /// The value an argument's schema fixes: its default, else its enum's only value.
 fn fixed_value(model: &ApiModel, a: &Argument) -> Option<String> {
-    let text = |v: &tern_spec::Value| match v {
-        tern_spec::Value::String(s) => Some(s.to_string()),
-        tern_spec::Value::Number(_) | tern_spec::Value::Bool(_) => Some(v.to_string()),
-        _ => None,
-    };
     if let Some(d) = &a.default {
-        return text(d);
+        return value_text(d);
     }
     match a.ty.non_null() {
         TypeRef::Named(id) => match &model.type_def(*id).kind {
-            tern_model::TypeKind::Enum(e) if e.values.len() == 1 => text(&e.values[0]),
+            tern_model::TypeKind::Enum(e) if e.values.len() == 1 => value_text(&e.values[0]),
             _ => None,
         },
         _ => None,
@@ -494,15 +502,10 @@ pub(crate) fn fixed_headers(model: &ApiModel) -> Vec<(String, String)> {
             if p.location != ParameterLocation::Header || !a.required {
                 continue;
             }
-            let lower = p.name.to_ascii_lowercase();
-            if matches!(lower.as_str(), "content-type" | "accept" | "authorization") {
+            if is_reserved_header(&p.name) {
                 continue;
             }
-            let value = a.default.as_ref().and_then(|d| match d {
-                tern_spec::Value::String(s) => Some(s.to_string()),
-                tern_spec::Value::Number(_) | tern_spec::Value::Bool(_) => Some(d.to_string()),
-                _ => None,
-            });
+            let value = a.default.as_ref().and_then(value_text);
             match found
                 .iter_mut()
                 .find(|(n, _)| n.eq_ignore_ascii_case(&p.name))

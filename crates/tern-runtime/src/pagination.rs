@@ -456,7 +456,7 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
             Fail(Box<(RequestInfo, String)>),
             End,
         }
-        fn after<T, B>(page: Page<T, B>) -> (std::vec::IntoIter<T>, After) {
+        fn after<T>(page: Page<T>) -> (std::vec::IntoIter<T>, After) {
             let then = match page.next {
                 Next::End => After::End,
                 Next::Stalled(e) => After::Fail(e),
