@@ -211,6 +211,8 @@ fn object(
     // how it is written.
     let (mut locals, mut arms, mut finals, mut writes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // The required members' locals (and wire names), checked once after the loop.
+    let mut checks = Vec::new();
     for p in &o.properties {
         let mut ident = field_ident(&p.name);
         while !used.insert(ident.to_string()) {
@@ -246,27 +248,29 @@ fn object(
         while !used_locals.insert(local.to_string()) {
             local = format_ident!("{}_", local);
         }
+        // Each local has its type written out: left to inference, every member's type stays
+        // open until the end of the function, and the compiler's work grows with the square of
+        // the member count.
         if nullable_or_optional {
             let empty = if tri {
                 quote!(crate::runtime::Nullable::Absent)
             } else {
                 quote!(#none)
             };
-            locals.push(quote!(let mut #local = #empty;));
-            arms.push(quote!(#wire => #local = map.next_value()?,));
-            finals.push(quote!(#ident: #local));
+            locals.push(quote!(let mut #local: #ty = #empty;));
+            arms.push(quote!(#wire => crate::runtime::model::set(&mut map, &mut #local),));
         } else {
-            locals.push(quote!(let mut #local = #none;));
-            arms.push(quote!(#wire => #local = #some(map.next_value()?),));
-            finals
-                .push(quote!(#ident: #local.ok_or_else(|| crate::runtime::model::missing(#wire))?));
+            locals.push(quote!(let mut #local: #option<#ty> = #none;));
+            arms.push(quote!(#wire => crate::runtime::model::set_some(&mut map, &mut #local),));
+            checks.push((local.clone(), wire.clone()));
         }
+        finals.push(quote!(#ident: #local));
         writes.push(if tri {
-            quote!(if !self.#ident.is_absent() { map.serialize_entry(#wire, &self.#ident)?; })
+            quote!(map.nullable(#wire, &self.#ident);)
         } else if !p.required {
-            quote!(if let #some(value) = &self.#ident { map.serialize_entry(#wire, value)?; })
+            quote!(map.optional(#wire, &self.#ident);)
         } else {
-            quote!(map.serialize_entry(#wire, &self.#ident)?;)
+            quote!(map.entry(#wire, &self.#ident);)
         });
         if tri {
             rest.push(quote!(#ident: crate::runtime::Nullable::Absent));
@@ -302,13 +306,9 @@ fn object(
         _ => quote!(serde_json::Map),
     };
     let (extra_field, unknown) = match &o.additional {
-        AdditionalProperties::Forbidden => (
-            quote!(),
-            quote!({
-                let _ = key;
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }),
-        ),
+        AdditionalProperties::Forbidden => {
+            (quote!(), quote!(crate::runtime::model::skip(&mut map)))
+        }
         AdditionalProperties::Typed(t) => {
             let t = rust_type(model, t, false, paths);
             (
@@ -316,7 +316,7 @@ fn object(
                     /// Other members, as the schema's `additionalProperties` allows.
                     pub #extra: #map<#string, #t>,
                 },
-                quote!({ #extra_local.insert(key.into_string(), map.next_value()?); }),
+                quote!(crate::runtime::model::keep(&mut map, &mut #extra_local, key)),
             )
         }
         _ => (
@@ -324,26 +324,55 @@ fn object(
                 /// Members this SDK does not know (kept, and sent back on serialisation).
                 pub #extra: serde_json::Map<#string, serde_json::Value>,
             },
-            quote!({ #extra_local.insert(key.into_string(), map.next_value()?); }),
+            quote!(crate::runtime::model::keep(&mut map, &mut #extra_local, key)),
         ),
     };
     if !extra_field.is_empty() {
         locals.push(quote!(let mut #extra_local = #extra_ty::new();));
         finals.push(quote!(#extra: #extra_local));
-        writes.push(quote!(for (key, value) in &self.#extra { map.serialize_entry(key, value)?; }));
+        writes.push(quote!(map.entries(&self.#extra);));
     }
-    let each = if arms.is_empty() {
-        unknown
+    // With no member to match and none to keep, the names are not read.
+    let key = if arms.is_empty() && extra_field.is_empty() {
+        quote!(_)
     } else {
-        quote!(match key.as_str() { #(#arms)* _ => #unknown })
+        quote!(key)
+    };
+    let each = if arms.is_empty() {
+        quote!(#unknown?;)
+    } else {
+        quote!(match key.as_str() { #(#arms)* _ => #unknown }?;)
+    };
+    // The required members are checked in one step, so that no early return has to drop the
+    // members read so far one by one.
+    let err = paths.std("Err");
+    let done = match checks.as_slice() {
+        [] => quote!(#ok(Self { #(#finals),* })),
+        [(local, wire)] => quote! {
+            let #some(#local) = #local else {
+                return #err(crate::runtime::model::missing(#wire));
+            };
+            #ok(Self { #(#finals),* })
+        },
+        _ => {
+            let locals: Vec<_> = checks.iter().map(|c| &c.0).collect();
+            let wires = checks.iter().map(|c| &c.1);
+            quote! {
+                match (#(#locals),*) {
+                    (#(#some(#locals)),*) => #ok(Self { #(#finals),* }),
+                    (#(#locals),*) => #err(crate::runtime::model::missing_of(&[
+                        #((#wires, #locals.is_none())),*
+                    ])),
+                }
+            }
+        }
     };
     let expecting = format!("a `{name}` object");
     let body = if writes.is_empty() {
         quote!(serde::ser::SerializeMap::end(serializer.serialize_map(#some(0))?))
     } else {
         quote! {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(#none)?;
+            let mut map = crate::runtime::model::Members::begin(serializer)?;
             #(#writes)*
             map.end()
         }
@@ -366,10 +395,10 @@ fn object(
 
             fn from_members<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> #result<Self, A::Error> {
                 #(#locals)*
-                while let #some(key) = map.next_key::<crate::runtime::model::Key<'de>>()? {
+                while let #some(#key) = map.next_key::<crate::runtime::model::Key<'de>>()? {
                     #each
                 }
-                #ok(Self { #(#finals),* })
+                #done
             }
         }
     };

@@ -176,6 +176,130 @@ pub fn missing<E: de::Error>(member: &'static str) -> E {
     E::missing_field(member)
 }
 
+/// The error for the first of several required members that is missing: `members` pairs each
+/// name with whether it is missing. For generated code.
+#[doc(hidden)]
+pub fn missing_of<E: de::Error>(members: &[(&'static str, bool)]) -> E {
+    E::missing_field(members.iter().find(|m| m.1).map_or("", |m| m.0))
+}
+
+// The readers below keep a generated `from_members` small: one call per member instead of an
+// inline `?` per member. Each `?` is a branch that drops every member read so far, which made
+// the compiler's work on a type grow with the square of its member count.
+
+/// Reads the current member's value into `slot` (an optional member: `null` reads as the
+/// empty value). For generated code.
+#[doc(hidden)]
+#[inline]
+pub fn set<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut T,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Reads the current member's value into `slot` as present (a required member). For generated
+/// code.
+#[doc(hidden)]
+#[inline]
+pub fn set_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Keeps an unknown member, under its name, in `extra`. For generated code.
+#[doc(hidden)]
+#[inline]
+pub fn keep<'de, A, V, M>(map: &mut A, extra: &mut M, key: Key<'de>) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    V: Deserialize<'de>,
+    M: Extend<(String, V)>,
+{
+    let value = map.next_value()?;
+    extra.extend(Some((key.into_string(), value)));
+    Ok(())
+}
+
+/// Skips a member the type does not keep. For generated code.
+#[doc(hidden)]
+#[inline]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// Writes a JSON object member by member; the first error is kept and returned by
+/// [`Members::end`] (the later members are not written). A generated `Serialize` impl is one
+/// call per member, with no `?` between them. For generated code.
+#[doc(hidden)]
+pub struct Members<S: Serializer> {
+    map: S::SerializeMap,
+    error: Option<S::Error>,
+}
+
+impl<S: Serializer> Members<S> {
+    /// Starts the object.
+    #[inline]
+    pub fn begin(serializer: S) -> Result<Self, S::Error> {
+        Ok(Members {
+            map: serializer.serialize_map(None)?,
+            error: None,
+        })
+    }
+
+    /// Writes a member.
+    #[inline]
+    pub fn entry<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) {
+        use serde::ser::SerializeMap as _;
+        if self.error.is_none() {
+            if let Err(e) = self.map.serialize_entry(name, value) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Writes an optional member when it is present.
+    #[inline]
+    pub fn optional<V: Serialize>(&mut self, name: &str, value: &Option<V>) {
+        if let Some(value) = value {
+            self.entry(name, value);
+        }
+    }
+
+    /// Writes an optional and nullable member unless it is absent (`null` is written).
+    #[inline]
+    pub fn nullable<V: Serialize>(&mut self, name: &str, value: &Nullable<V>) {
+        if !value.is_absent() {
+            self.entry(name, value);
+        }
+    }
+
+    /// Writes every member of a map (the members a type keeps beside its fields).
+    #[inline]
+    pub fn entries<'a, V: Serialize + 'a>(
+        &mut self,
+        map: impl IntoIterator<Item = (&'a String, &'a V)>,
+    ) {
+        for (name, value) in map {
+            self.entry(name, value);
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    #[inline]
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +307,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct Thing {
         id: i64,
+        seq: i64,
         note: Option<String>,
         clear: Nullable<String>,
         extra: serde_json::Map<String, serde_json::Value>,
@@ -191,24 +316,42 @@ mod tests {
     impl Object for Thing {
         const EXPECTING: &'static str = "a Thing object";
         fn from_members<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let (mut id, mut note, mut clear, mut extra) =
-                (None, None, Nullable::Absent, serde_json::Map::new());
+            let mut id: Option<i64> = None;
+            let mut seq: Option<i64> = None;
+            let mut note: Option<String> = None;
+            let mut clear: Nullable<String> = Nullable::Absent;
+            let mut extra = serde_json::Map::new();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 match key.as_str() {
-                    "id" => id = Some(map.next_value()?),
-                    "note" => note = map.next_value()?,
-                    "clear" => clear = map.next_value()?,
-                    _ => {
-                        extra.insert(key.into_string(), map.next_value()?);
-                    }
-                }
+                    "id" => set_some(&mut map, &mut id),
+                    "seq" => set_some(&mut map, &mut seq),
+                    "note" => set(&mut map, &mut note),
+                    "clear" => set(&mut map, &mut clear),
+                    _ => keep(&mut map, &mut extra, key),
+                }?;
             }
-            Ok(Thing {
-                id: id.ok_or_else(|| missing("id"))?,
-                note,
-                clear,
-                extra,
-            })
+            match (id, seq) {
+                (Some(id), Some(seq)) => Ok(Thing {
+                    id,
+                    seq,
+                    note,
+                    clear,
+                    extra,
+                }),
+                (id, seq) => Err(missing_of(&[("id", id.is_none()), ("seq", seq.is_none())])),
+            }
+        }
+    }
+
+    impl Serialize for Thing {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = Members::begin(serializer)?;
+            map.entry("id", &self.id);
+            map.entry("seq", &self.seq);
+            map.optional("note", &self.note);
+            map.nullable("clear", &self.clear);
+            map.entries(&self.extra);
+            map.end()
         }
     }
 
@@ -220,25 +363,83 @@ mod tests {
 
     #[test]
     fn members_go_to_fields_and_the_rest_to_extra() {
-        let t: Thing =
-            serde_json::from_str(r#"{"id":1,"note":null,"clear":null,"x\u0041":[1]}"#).unwrap();
-        assert_eq!(t.id, 1);
+        let t: Thing = serde_json::from_str(
+            r#"{"id":1,"seq":2,"note":null,"clear":null,"x\u0041":[1],"skip":{"a":[]}}"#,
+        )
+        .unwrap();
+        assert_eq!((t.id, t.seq), (1, 2));
         assert_eq!(t.note, None);
         assert_eq!(t.clear, Nullable::Null);
         assert_eq!(t.extra["xA"], serde_json::json!([1]));
+        assert_eq!(t.extra["skip"], serde_json::json!({"a": []}));
         struct NoDefault;
         assert!(Nullable::<NoDefault>::default().is_absent());
-        let t: Thing = serde_json::from_str(r#"{"id":2,"clear":"c"}"#).unwrap();
+        let t: Thing = serde_json::from_str(r#"{"seq":3,"id":2,"clear":"c"}"#).unwrap();
         assert_eq!(t.clear.as_deref(), Some("c"));
+        // The first required member missing is named, whichever it is.
         let e = serde_json::from_str::<Thing>(r#"{"note":"n"}"#).unwrap_err();
         assert!(e.to_string().contains("missing field `id`"), "{e}");
+        let e = serde_json::from_str::<Thing>(r#"{"id":1}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `seq`"), "{e}");
         let e = serde_json::from_str::<Thing>("[1]").unwrap_err();
         assert!(e.to_string().contains("expected a Thing object"), "{e}");
+        // A wrong member type fails at that member.
+        let e = serde_json::from_str::<Thing>(r#"{"id":1,"seq":"x"}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type: string"), "{e}");
+    }
+
+    #[test]
+    fn members_are_written_back_with_absent_ones_left_out() {
+        let t: Thing =
+            serde_json::from_str(r#"{"id":1,"seq":2,"note":null,"clear":null,"z":true}"#).unwrap();
+        // `note` read `null` as empty and is left out; `clear` keeps its `null`.
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"id":1,"seq":2,"clear":null,"z":true}"#
+        );
+        let t = Thing {
+            note: Some("n".into()),
+            clear: Nullable::Absent,
+            extra: serde_json::Map::new(),
+            ..t
+        };
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"id":1,"seq":2,"note":"n"}"#
+        );
+    }
+
+    #[test]
+    fn the_first_write_error_is_returned() {
+        // A member that fails to serialise: its error comes back from `end`, later members
+        // are not written.
+        let mut extra = std::collections::BTreeMap::new();
+        extra.insert("k".to_owned(), 0.5);
+        struct Bad(std::collections::BTreeMap<String, f64>);
+        impl Serialize for Bad {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = Members::begin(serializer)?;
+                map.entry("a", &1);
+                map.entries(&self.0);
+                map.entry("b", &SerializeFails);
+                map.entry("c", &2);
+                map.end()
+            }
+        }
+        struct SerializeFails;
+        impl Serialize for SerializeFails {
+            fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("this member cannot be written"))
+            }
+        }
+        let e = serde_json::to_string(&Bad(extra)).unwrap_err();
+        assert!(e.to_string().contains("cannot be written"), "{e}");
     }
 
     #[test]
     fn bodies_decode_from_text_and_invalid_utf8_is_an_error() {
-        let v: Vec<Thing> = from_json(br#"[{"id": 1, "note": "\u00e9t\u00e9"}]"#).unwrap();
+        let v: Vec<Thing> =
+            from_json(br#"[{"id": 1, "seq": 0, "note": "\u00e9t\u00e9"}]"#).unwrap();
         assert_eq!(v[0].note.as_deref(), Some("été"));
         let e = from_json::<serde_json::Value>(b"[\"\xff\"]").unwrap_err();
         assert!(e.to_string().contains("invalid unicode"), "{e}");
