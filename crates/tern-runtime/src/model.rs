@@ -1,9 +1,12 @@
 //! What generated model types build on: [`Nullable`] request members, and the shared pieces of
-//! their hand-written `Deserialize` impls ([`Object`], [`object`], [`Key`]).
+//! their hand-written serde impls ([`Object`], [`object`], [`Key`] and the member readers
+//! [`set`], [`set_some`], [`keep`], [`skip`] for `Deserialize`; [`Members`] for `Serialize`).
 //!
 //! A generated struct decodes its members in one pass over the JSON object: known keys go to
 //! their fields, unknown ones to its `extra` map, with no intermediate buffering (serde's
-//! derived `#[serde(flatten)]` would first copy every member into a private tree).
+//! derived `#[serde(flatten)]` would first copy every member into a private tree). Its impls
+//! are one call per member, with types written out, so that the compiler's work on a type
+//! grows with its member count, not with the square of it.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, Serializer};
