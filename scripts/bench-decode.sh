@@ -8,15 +8,15 @@
 # with the current generator (target/release/tern, built here; or $TERN_NOW_BIN) and the
 # baseline generator (commit 6aa0e5a: $TERN_BASE_BIN, default /tmp/tools/tern-base, else — or
 # with TERN_BASE_FROM_GIT=1 — built from git in a temporary worktree with its own target dir,
-# kept as target/bench-decode/tern-base-6aa0e5a for the next run), writes a standalone
-# criterion bench crate around benches/decode/decode.rs, runs it and prints MB/s per variant
-# with the ratios.
+# kept as target/bench-decode/tern-base-6aa0e5a for the next run), writes two standalone
+# criterion bench crates around benches/decode/decode.rs (one per generator, so each SDK builds
+# with its own dependency features), runs them and prints MB/s per variant with the ratios.
 # Fixtures: benches/decode/ (made by benches/decode/extract.py; nothing from ../shared is read).
 # Every cargo run holds /tmp/tern-build.lock, so it never builds or measures beside another build.
 # Before measuring, the bench checks that the now-types round-trip both bodies exactly (decode →
 # encode → decode, unknown members and null-vs-absent included) and stops if not;
 # TERN_DECODE_KEEP_GOING=1 turns that into a warning and measures anyway.
-# Scratch: target/bench-decode/{gen,bench,target}.
+# Scratch: target/bench-decode/{gen,bench-now,bench-base,target}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -24,7 +24,6 @@ base_commit=6aa0e5a
 fixtures=$root/benches/decode
 work=$root/target/bench-decode
 gen=$work/gen
-bench=$work/bench
 
 die() { echo "bench-decode: $*" >&2; exit 1; }
 free_gb() { df -P -BG / | awk 'NR == 2 { sub("G", "", $4); print $4 }'; }
@@ -33,7 +32,7 @@ for f in github-repos.json civis-workflows.json repos.json workflows.json civis-
   [[ -f $fixtures/$f ]] || die "missing $fixtures/$f (run benches/decode/extract.py)"
 done
 command -v python3 >/dev/null || die "needs python3"
-mkdir -p "$gen" "$bench/src" "$bench/benches" "$bench/data"
+mkdir -p "$gen"
 
 # --- the two generators -------------------------------------------------------------------
 if [[ -n ${TERN_NOW_BIN:-} ]]; then
@@ -122,13 +121,19 @@ cv_now=$(item_type "$gen/decode-civis-now")
 cv_base=$(item_type "$gen/decode-civis-base")
 echo "   item types: github now $gh_now, base $gh_base; civis now $cv_now, base $cv_base"
 
-# --- the bench crate ----------------------------------------------------------------------
+# --- the two bench crates -----------------------------------------------------------------
+# One per generator, each a workspace of its own: the SDKs build with their own dependency
+# features, as their users get them (the baseline's enabled serde_json's `preserve_order`; in
+# one crate that feature would be unified into both).
 put() { # put FILE: stdin into FILE, only if it changes (keeps cargo's fingerprints)
   local tmp; tmp=$(mktemp)
   cat >"$tmp"
   if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
 }
-put "$bench/Cargo.toml" <<EOF
+bench_crate() { # bench_crate VARIANT GITHUB_TYPE CIVIS_TYPE DECODE STRICT
+  local variant=$1 dir=$work/bench-$1
+  mkdir -p "$dir/src" "$dir/benches" "$dir/data"
+  put "$dir/Cargo.toml" <<EOF
 [package]
 name = "tern-bench-decode"
 version = "0.0.0"
@@ -139,10 +144,8 @@ publish = false
 [workspace]
 
 [dependencies]
-decode-github-now = { path = "../gen/decode-github-now" }
-decode-github-base = { path = "../gen/decode-github-base" }
-decode-civis-now = { path = "../gen/decode-civis-now" }
-decode-civis-base = { path = "../gen/decode-civis-base" }
+decode-github-$variant = { path = "../gen/decode-github-$variant" }
+decode-civis-$variant = { path = "../gen/decode-civis-$variant" }
 serde = "1"
 serde_json = "1"
 
@@ -153,33 +156,46 @@ criterion = { version = "0.8", default-features = false, features = ["cargo_benc
 name = "decode"
 harness = false
 EOF
-put "$bench/src/lib.rs" <<EOF
+  put "$dir/src/lib.rs" <<EOF
 //! The item types of the generated list methods (written by scripts/bench-decode.sh).
-pub use decode_civis_base::types::$cv_base as CivisBase;
-pub use decode_civis_now::types::$cv_now as CivisNow;
-pub use decode_github_base::types::$gh_base as GithubBase;
-pub use decode_github_now::types::$gh_now as GithubNow;
-/// How the current runtime decodes a JSON body (the baseline's runtime used \`serde_json::from_slice\`).
-pub use decode_github_now::runtime::model::from_json as decode_now;
+pub use decode_civis_$variant::types::$3 as Civis;
+pub use decode_github_$variant::types::$2 as Github;
+/// Which generator's types these are.
+pub const VARIANT: &str = "$variant";
+/// Whether the types must round-trip the fixtures before they are measured.
+pub const STRICT: bool = $5;
+/// How this generator's runtime decodes a JSON body.
+pub fn decode_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    $4(body)
+}
 EOF
-put "$bench/benches/decode.rs" <"$fixtures/decode.rs"
-for f in repos.json workflows.json civis-example.json; do
-  put "$bench/data/$f" <"$fixtures/$f"
-done
+  put "$dir/benches/decode.rs" <"$fixtures/decode.rs"
+  for f in repos.json workflows.json civis-example.json; do
+    put "$dir/data/$f" <"$fixtures/$f"
+  done
+}
+bench_crate now "$gh_now" "$cv_now" decode_github_now::runtime::model::from_json true
+bench_crate base "$gh_base" "$cv_base" serde_json::from_slice false
+rm -rf "$work/bench" # the single bench crate of earlier versions of this script
 
 # --- build, run, summarise ----------------------------------------------------------------
 export CARGO_TARGET_DIR=$work/target
-echo "== building the bench crate (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-flock /tmp/tern-build.lock cargo bench -q --manifest-path "$bench/Cargo.toml" --bench decode --no-run
+for v in now base; do
+  echo "== building the $v bench crate (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+  flock /tmp/tern-build.lock cargo bench -q --manifest-path "$work/bench-$v/Cargo.toml" --bench decode --no-run
+done
 rm -rf "$CARGO_TARGET_DIR/criterion/github-repos" "$CARGO_TARGET_DIR/criterion/civis-workflows"
-echo "== running (criterion: 1 s warm-up, 5 s measurement, 50 samples per variant)"
-set +e
-flock /tmp/tern-build.lock cargo bench -q --manifest-path "$bench/Cargo.toml" --bench decode \
-  2>&1 | tee "$work/bench.log"
-status=${PIPESTATUS[0]}
-set -e
+echo "== running (criterion: 1 s warm-up, 5 s measurement, 50 samples per variant; now, then base)"
+: >"$work/bench.log"
+for v in now base; do
+  set +e
+  flock /tmp/tern-build.lock cargo bench -q --manifest-path "$work/bench-$v/Cargo.toml" --bench decode \
+    2>&1 | tee -a "$work/bench.log"
+  status=${PIPESTATUS[0]}
+  set -e
+  (( status == 0 )) || die "the $v bench failed (exit $status; log: $work/bench.log)"
+done
 rm -rf "$CARGO_TARGET_DIR/release/incremental"
-(( status == 0 )) || die "the bench failed (exit $status; log: $work/bench.log)"
 
 echo
 echo "== summary (median of criterion's estimates; MB = 10^6 bytes)"
@@ -197,18 +213,19 @@ import json, sys
 from pathlib import Path
 crit, fixtures = Path(sys.argv[1]), Path(sys.argv[2])
 print()
-print("| fixture | bytes | now MB/s | base MB/s | Value MB/s | now/base | now/Value |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| fixture | bytes | now MB/s | base MB/s | Value MB/s (now's build) | Value MB/s (base's build) | now/base | now/Value |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for group, body in (("github-repos", "repos.json"), ("civis-workflows", "workflows.json")):
     size = (fixtures / body).stat().st_size
     mbs = {}
-    for v in ("now", "base", "value"):
+    for v in ("now", "base", "value-now", "value-base"):
         est = crit / group / v / "new" / "estimates.json"
         if not est.exists():
             sys.exit(f"bench-decode: no estimates at {est}")
         ns = json.loads(est.read_text())["median"]["point_estimate"]
         mbs[v] = size / ns * 1e3  # bytes per ns = GB/s
     print(f"| {body} (100 items) | {size:,} | {mbs['now']:.0f} | {mbs['base']:.0f} | "
-          f"{mbs['value']:.0f} | {mbs['now'] / mbs['base']:.2f}× | {mbs['now'] / mbs['value']:.2f}× |")
+          f"{mbs['value-now']:.0f} | {mbs['value-base']:.0f} | {mbs['now'] / mbs['base']:.2f}× | "
+          f"{mbs['now'] / mbs['value-now']:.2f}× |")
 PY
 (( $(free_gb) >= 10 )) || echo "bench-decode: warning: under 10 GB free on / (scratch: $work)" >&2

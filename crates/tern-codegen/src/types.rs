@@ -7,8 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
 use tern_model::{
-    AdditionalProperties, ApiModel, IntegerFormat, NumberFormat, StringFormat, TypeDef, TypeKind,
-    TypeRef,
+    AdditionalProperties, ApiModel, IntegerFormat, NumberFormat, StringFormat, TypeDef, TypeId,
+    TypeKind, TypeRef,
 };
 
 /// How a module spells paths: the API's types (`types::X` outside `types.rs`) and the standard
@@ -19,6 +19,9 @@ pub(crate) struct Paths {
     pub(crate) types_prefix: bool,
     /// Standard names that an item of the module shadows.
     pub(crate) shadowed: HashSet<String>,
+    /// The named types a struct member holds in a `Box` because they are large (see
+    /// [`large_types`]); recursive types are boxed as well.
+    pub(crate) large: HashSet<TypeId>,
 }
 
 impl Paths {
@@ -36,6 +39,7 @@ impl Paths {
                 .filter(|n| names.contains(**n))
                 .map(|n| (*n).to_owned())
                 .collect(),
+            large: large_types(model),
         }
     }
 
@@ -44,6 +48,7 @@ impl Paths {
         Paths {
             types_prefix: true,
             shadowed: HashSet::new(),
+            large: HashSet::new(),
         }
     }
 
@@ -74,7 +79,111 @@ impl Paths {
     }
 }
 
-/// The Rust type for a type expression. `boxed`: wrap recursive named types in a `Box`.
+/// From this estimated size on (bytes), a struct held by another struct's member is boxed. A
+/// struct holding its large members inline is as large as all of them together (a GitHub
+/// repository held its template repository, owner and license inline: 7 KB a value), and every
+/// move of it copies that many bytes: returning it, pushing it into a `Vec`, the `Vec` growing.
+/// The limit is clippy's for large values passed around (`large_types_passed_by_value`).
+const LARGE_TYPE: usize = 256;
+
+/// The named object types whose estimated size (a 64-bit layout, members held as the
+/// generated structs hold them) reaches [`LARGE_TYPE`].
+pub(crate) fn large_types(model: &ApiModel) -> HashSet<TypeId> {
+    let mut sizes: Vec<Option<usize>> = vec![None; model.types.len()];
+    model
+        .types
+        .iter()
+        .filter(|def| {
+            matches!(def.kind, TypeKind::Object(_))
+                && !def.recursive
+                && own_size(model, def.id, &mut sizes) >= LARGE_TYPE
+        })
+        .map(|def| def.id)
+        .collect()
+}
+
+/// A word: a pointer, a `usize`.
+const WORD: usize = 8;
+
+/// The estimated size of a named type's value. `sizes` memoises, and cuts cycles (whose
+/// members are boxed).
+fn own_size(model: &ApiModel, id: TypeId, sizes: &mut [Option<usize>]) -> usize {
+    let Some(def) = model.types.get(id.0) else {
+        return WORD;
+    };
+    if let Some(size) = sizes[id.0] {
+        return size;
+    }
+    sizes[id.0] = Some(WORD); // in progress: a cycle, boxed
+    let size = match &def.kind {
+        // The members, and `extra` (a map: three words).
+        TypeKind::Object(o) => {
+            let members: usize = o
+                .properties
+                .iter()
+                .map(|p| {
+                    let size = ref_size(model, &p.ty, sizes);
+                    // `Option<T>` of a small value takes a word more; larger values have a niche.
+                    if (!p.required || matches!(p.ty, TypeRef::Nullable(_))) && size <= WORD {
+                        size + WORD
+                    } else {
+                        size
+                    }
+                })
+                .sum();
+            members + 3 * WORD
+        }
+        // `Unknown(String)` or a JSON value beside the known values.
+        TypeKind::Enum(_) => 4 * WORD,
+        // The largest alternative (struct alternatives are boxed) and the tag.
+        TypeKind::Union(u) => {
+            u.variants
+                .iter()
+                .map(|v| match &v.ty {
+                    TypeRef::Named(n) if matches!(model.type_def(*n).kind, TypeKind::Object(_)) => {
+                        WORD
+                    }
+                    other => ref_size(model, other, sizes),
+                })
+                .max()
+                .unwrap_or(0)
+                + WORD
+        }
+        TypeKind::Alias(t) => ref_size(model, t, sizes),
+        _ => 4 * WORD,
+    };
+    sizes[id.0] = Some(size);
+    size
+}
+
+/// The estimated size of a type expression as a struct member holds it (a recursive or large
+/// object: boxed, a pointer), for [`own_size`].
+fn ref_size(model: &ApiModel, t: &TypeRef, sizes: &mut [Option<usize>]) -> usize {
+    match t {
+        TypeRef::Bool => 1,
+        TypeRef::Any => 4 * WORD,
+        TypeRef::Integer(IntegerFormat::Int32) | TypeRef::Number(NumberFormat::Float) => 4,
+        TypeRef::Integer(_) | TypeRef::Number(_) => 8,
+        TypeRef::String(StringFormat::Date) => 4,
+        TypeRef::String(StringFormat::DateTime) => 12,
+        TypeRef::String(StringFormat::Uuid) => 16,
+        TypeRef::String(_) | TypeRef::Array(_) | TypeRef::Map(_) => 24,
+        TypeRef::Nullable(inner) => ref_size(model, inner, sizes),
+        TypeRef::Named(id) => {
+            let def = model.type_def(*id);
+            let size = own_size(model, *id, sizes);
+            if def.recursive || (matches!(def.kind, TypeKind::Object(_)) && size >= LARGE_TYPE) {
+                WORD
+            } else {
+                size
+            }
+        }
+        _ => 4 * WORD,
+    }
+}
+
+/// The Rust type for a type expression. `boxed`: wrap recursive and large named types (as
+/// struct members hold them) in a `Box`.
 pub(crate) fn rust_type(model: &ApiModel, t: &TypeRef, boxed: bool, paths: &Paths) -> TokenStream {
     match t {
         TypeRef::Any => quote!(serde_json::Value),
@@ -110,7 +219,7 @@ pub(crate) fn rust_type(model: &ApiModel, t: &TypeRef, boxed: bool, paths: &Path
             } else {
                 quote!(#name)
             };
-            if boxed && def.recursive {
+            if boxed && (def.recursive || paths.large.contains(id)) {
                 let b = paths.std("Box");
                 quote!(#b<#path>)
             } else {
@@ -277,8 +386,13 @@ fn object(
         } else if nullable_or_optional {
             rest.push(quote!(#ident: #none));
         } else {
-            let into = is_plain_string(model, inner);
-            let taken = if into {
+            // A boxed member takes its value as it is or boxed: `impl Into<Box<T>>`.
+            let boxed = matches!(inner, TypeRef::Named(id)
+                if model.type_def(*id).recursive || paths.large.contains(id));
+            let into = boxed || is_plain_string(model, inner);
+            let taken = if boxed {
+                quote!(impl Into<#ty>)
+            } else if into {
                 quote!(impl Into<#string_ty>)
             } else {
                 ty.clone()

@@ -87,7 +87,7 @@ fn doctests(dir: &Path) {
 fn round_trip(dir: &Path) {
     let test = r##"
 use serde_json::{json, Value};
-use shapes_sdk::types::{Circle, Kind, Measure, Shape};
+use shapes_sdk::types::{Circle, Frame, Kind, Measure, Shape, Style};
 
 fn again<T: serde::de::DeserializeOwned + serde::Serialize>(input: &Value) -> (T, Value) {
     let typed: T = serde_json::from_value(input.clone()).unwrap();
@@ -124,6 +124,20 @@ fn what_a_type_does_not_know_survives() {
     let note = json!({"note": "n", "extra": true});
     let (_, back) = again::<Measure>(&note);
     assert_eq!(back, note);
+}
+
+#[test]
+fn large_members_are_boxed() {
+    let circle = json!({"kind": "circle", "radius": 1.0, "style": {"fill": "red", "dash": "4 2"}});
+    let (c, back) = again::<Circle>(&circle);
+    assert_eq!(back, circle);
+    let style: Option<Box<Style>> = c.style;
+    assert_eq!(style.and_then(|s| s.fill), Some("red".to_owned()));
+    assert!(std::mem::size_of::<Circle>() < 256, "{}", std::mem::size_of::<Circle>());
+    // A required boxed member: `new` takes the value or a box.
+    let frame = Frame::new(Style::default());
+    let boxed: Box<Style> = frame.style;
+    assert_eq!(Frame::new(boxed.clone()).style, boxed);
 }
 
 #[test]
