@@ -752,6 +752,7 @@ fn render_in_parallel(
 ) -> Vec<GeneratedFile> {
     let (roots, headers) = (&plan.resources, &plan.spec_headers);
     let modules = types::modules(plan, model.types.len());
+    let type_paths = types::Paths::for_type_items(model);
     let mut jobs: Vec<Job> = Vec::new();
     for (m, module) in modules.iter().enumerate() {
         let indices = &module.types;
@@ -770,6 +771,7 @@ fn render_in_parallel(
             types::render_chunk(
                 model,
                 plan,
+                &type_paths,
                 &modules[*m].types[*start..*end],
                 modules[*m].shared,
             ),

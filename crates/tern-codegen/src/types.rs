@@ -39,7 +39,16 @@ impl Paths {
                 .filter(|n| names.contains(**n))
                 .map(|n| (*n).to_owned())
                 .collect(),
+            large: HashSet::new(),
+        }
+    }
+
+    /// Paths for rendering the types themselves: [`Paths::for_types`], and which types are
+    /// large enough to box (computed once per crate, shared by the rendering jobs).
+    pub(crate) fn for_type_items(model: &ApiModel) -> Paths {
+        Paths {
             large: large_types(model),
+            ..Paths::for_types(model)
         }
     }
 
@@ -834,10 +843,10 @@ pub(crate) struct TypesModule {
 pub(crate) fn render_chunk(
     model: &ApiModel,
     plan: &tern_plan::SdkPlan,
+    paths: &Paths,
     indices: &[usize],
     item_cfg: bool,
 ) -> String {
-    let paths = Paths::for_types(model);
     let mut items = Vec::new();
     for def in indices.iter().filter_map(|&i| model.types.get(i)) {
         let users = plan
@@ -852,7 +861,7 @@ pub(crate) fn render_chunk(
         // Each type is parsed once, here: its items (struct and impls) take its `#[cfg]`
         // and go to the printer as they are.
         let sent = plan.sent_types.get(def.id.0).copied().unwrap_or(false);
-        match syn::parse2::<syn::File>(item(model, def, &paths, sent)) {
+        match syn::parse2::<syn::File>(item(model, def, paths, sent)) {
             Ok(file) => items.extend(file.items.into_iter().map(|mut i| {
                 if !cfg.is_empty() {
                     if let Some(attrs) = item_attrs(&mut i) {
