@@ -10,7 +10,8 @@
 # with TERN_BASE_FROM_GIT=1 — built from git in a temporary worktree with its own target dir,
 # kept as target/bench-decode/tern-base-6aa0e5a for the next run), writes two standalone
 # criterion bench crates around benches/decode/decode.rs (one per generator, so each SDK builds
-# with its own dependency features), runs them and prints MB/s per variant with the ratios.
+# with its own dependency features), runs them alternately for $TERN_DECODE_ROUNDS rounds
+# (default 3) and prints the median MB/s per variant with the per-round ratios.
 # Fixtures: benches/decode/ (made by benches/decode/extract.py; nothing from ../shared is read).
 # Every cargo run holds /tmp/tern-build.lock, so it never builds or measures beside another build.
 # Before measuring, the bench checks that the now-types round-trip both bodies exactly (decode →
@@ -184,21 +185,42 @@ for v in now base; do
   echo "== building the $v bench crate (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
   flock /tmp/tern-build.lock cargo bench -q --manifest-path "$work/bench-$v/Cargo.toml" --bench decode --no-run
 done
-rm -rf "$CARGO_TARGET_DIR/criterion/github-repos" "$CARGO_TARGET_DIR/criterion/civis-workflows"
-echo "== running (criterion: 1 s warm-up, 5 s measurement, 50 samples per variant; now, then base)"
+# This machine's speed drifts between runs: the variants alternate, round after round (now,
+# base, now, base, ...), and each round's estimates are kept; the summary gives the median of
+# each figure and of the per-round ratios.
+rounds=${TERN_DECODE_ROUNDS:-3}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "TERN_DECODE_ROUNDS must be a positive number"
+results=$work/rounds.jsonl
 : >"$work/bench.log"
-for v in now base; do
-  set +e
-  flock /tmp/tern-build.lock cargo bench -q --manifest-path "$work/bench-$v/Cargo.toml" --bench decode \
-    2>&1 | tee -a "$work/bench.log"
-  status=${PIPESTATUS[0]}
-  set -e
-  (( status == 0 )) || die "the $v bench failed (exit $status; log: $work/bench.log)"
+: >"$results"
+echo "== running $rounds rounds (criterion: 1 s warm-up, 3 s measurement, 30 samples per variant; now, then base)"
+for ((round = 1; round <= rounds; round++)); do
+  for v in now base; do
+    rm -rf "$CARGO_TARGET_DIR/criterion/github-repos" "$CARGO_TARGET_DIR/criterion/civis-workflows"
+    set +e
+    flock /tmp/tern-build.lock cargo bench -q --manifest-path "$work/bench-$v/Cargo.toml" --bench decode \
+      2>&1 | tee -a "$work/bench.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    (( status == 0 )) || die "the $v bench failed (exit $status; log: $work/bench.log)"
+    python3 - "$CARGO_TARGET_DIR/criterion" "$round" "$v" >>"$results" <<'PY'
+import json, sys
+from pathlib import Path
+crit, round_, variant = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+for group in ("github-repos", "civis-workflows"):
+    for name in (variant, f"value-{variant}"):
+        est = crit / group / name / "new" / "estimates.json"
+        if not est.exists():
+            sys.exit(f"bench-decode: no estimates at {est}")
+        ns = json.loads(est.read_text())["median"]["point_estimate"]
+        print(json.dumps({"round": round_, "group": group, "name": name, "ns": ns}))
+PY
+  done
 done
 rm -rf "$CARGO_TARGET_DIR/release/incremental"
 
 echo
-echo "== summary (median of criterion's estimates; MB = 10^6 bytes)"
+echo "== summary ($rounds rounds; the median of criterion's median estimates; MB = 10^6 bytes)"
 if [[ -n ${TERN_NOW_BIN:-} ]]; then
   echo "now: $now_bin (TERN_NOW_BIN)"
 else
@@ -208,24 +230,26 @@ echo "base: $base_bin (commit $base_commit)"
 if grep -q "^ERROR: round trip" "$work/bench.log"; then
   echo "WARNING: the now-types failed the round-trip check (TERN_DECODE_KEEP_GOING was set; see above)"
 fi
-python3 - "$CARGO_TARGET_DIR/criterion" "$fixtures" <<'PY'
-import json, sys
+python3 - "$results" "$fixtures" <<'PY'
+import json, statistics, sys
 from pathlib import Path
-crit, fixtures = Path(sys.argv[1]), Path(sys.argv[2])
+rows = [json.loads(line) for line in Path(sys.argv[1]).read_text().splitlines()]
+fixtures = Path(sys.argv[2])
 print()
-print("| fixture | bytes | now MB/s | base MB/s | Value MB/s (now's build) | Value MB/s (base's build) | now/base | now/Value |")
+print("| fixture | bytes | now MB/s | base MB/s | Value MB/s (now's build) | Value MB/s (base's build) "
+      "| **now/base** (per round) | now/Value |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for group, body in (("github-repos", "repos.json"), ("civis-workflows", "workflows.json")):
     size = (fixtures / body).stat().st_size
-    mbs = {}
-    for v in ("now", "base", "value-now", "value-base"):
-        est = crit / group / v / "new" / "estimates.json"
-        if not est.exists():
-            sys.exit(f"bench-decode: no estimates at {est}")
-        ns = json.loads(est.read_text())["median"]["point_estimate"]
-        mbs[v] = size / ns * 1e3  # bytes per ns = GB/s
-    print(f"| {body} (100 items) | {size:,} | {mbs['now']:.0f} | {mbs['base']:.0f} | "
-          f"{mbs['value-now']:.0f} | {mbs['value-base']:.0f} | {mbs['now'] / mbs['base']:.2f}× | "
-          f"{mbs['now'] / mbs['value-now']:.2f}× |")
+    mbs = {}  # name -> [MB/s per round]
+    for r in sorted(rows, key=lambda r: r["round"]):
+        if r["group"] == group:
+            mbs.setdefault(r["name"], []).append(size / r["ns"] * 1e3)
+    med = {k: statistics.median(v) for k, v in mbs.items()}
+    ratios = [n / b for n, b in zip(mbs["now"], mbs["base"])]
+    per_round = ", ".join(f"{x:.2f}" for x in ratios)
+    print(f"| {body} (100 items) | {size:,} | {med['now']:.0f} | {med['base']:.0f} | "
+          f"{med['value-now']:.0f} | {med['value-base']:.0f} | "
+          f"**{statistics.median(ratios):.2f}×** ({per_round}) | {med['now'] / med['value-now']:.2f}× |")
 PY
 (( $(free_gb) >= 10 )) || echo "bench-decode: warning: under 10 GB free on / (scratch: $work)" >&2

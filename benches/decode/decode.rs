@@ -175,8 +175,8 @@ fn main() {
     checks();
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5))
-        .sample_size(50)
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30)
         .configure_from_args();
     bench(&mut c);
     c.final_summary();

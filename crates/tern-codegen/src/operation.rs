@@ -778,13 +778,15 @@ fn methods(
                 #how
             }
         };
-        let doc = format!(" The first page of `{method}`: `into_stream()` yields every item, fetching further pages as needed; `get_next_page()` fetches one.");
+        let doc = format!(" The first page of `{method}` (`.await` it): `into_stream()` yields every item, fetching further pages as needed; `get_next_page()` fetches one.");
+        // A `PagesCall` (one future type in the runtime), not an `async fn`: a future per
+        // method is compiled per method.
         methods = quote! {
             #methods
             #[doc = #doc]
             #deprecated
-            pub async fn #pages(&self, #(#params),*) -> Result<Page<#item, #body_ty>, Error> {
-                self.client.get_page(#request, #paginator_fn()).await.map(Page::with_body)
+            pub fn #pages(&self, #(#params),*) -> PagesCall<'c, #item, #body_ty> {
+                PagesCall::new(self.client, #request_fn(#(#call_args),*), #paginator_fn())
             }
         };
         let doc = format!(" The first page of `{method}`: `into_iter()` yields every item, fetching further pages as needed.");

@@ -163,7 +163,7 @@ fn node_files(
     }
     if has_ops {
         uses.push(if paginated {
-            "use crate::runtime::{Error, Method, Page, Paginator, Request};"
+            "use crate::runtime::{Error, Method, PagesCall, Paginator, Request};"
         } else {
             "use crate::runtime::{Error, Method, Request};"
         });

@@ -222,19 +222,18 @@ fn clients_follow_the_spec_security_and_pagination() {
     // Page-number pagination on `workflows.list`, cursor pagination on
     // `workflows.executions.list` (`GET /workflows/{id}/executions`, SDK-style naming).
     assert!(
-        resources.contains("pub async fn list_pages(")
-            && resources.contains("Paginator::PageNumber"),
+        resources.contains("pub fn list_pages(") && resources.contains("Paginator::PageNumber"),
         "{resources}"
     );
     let executions = text("src/resources/workflows/executions.rs");
     assert!(
-        executions.contains("pub async fn list_pages(")
+        executions.contains("pub fn list_pages(")
             && executions.contains("Paginator::Cursor")
             && executions.contains("pub fn cancel("),
         "{executions}"
     );
     assert!(
-        executions.contains("Result<Page<types::Execution, types::ListExecutionsResponse>, Error>"),
+        executions.contains("PagesCall<'c, types::Execution, types::ListExecutionsResponse>"),
         "{executions}"
     );
 }

@@ -93,7 +93,7 @@ pub use error::{ApiError, DecodeError, Error, RequestInfo, TransportError};
 pub use futures_util::{Stream, StreamExt};
 pub use intercept::{AttemptRequest, AttemptResponse, Interceptor};
 pub use model::Nullable;
-pub use pagination::{next_link, Items, Page, PageInfo, Paginator};
+pub use pagination::{next_link, Items, Page, PageInfo, PagesCall, Paginator};
 pub use request::{Body, Part, Request, RequestOptions, Upload};
 pub use reqwest::{header, Method, StatusCode};
 

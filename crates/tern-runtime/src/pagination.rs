@@ -590,6 +590,61 @@ impl<T> Stream for Items<T> {
     }
 }
 
+/// The first page of a list method, not fetched yet: `.await` it for the [`Page`] (whose
+/// items are `T` and whose body reads as `B`). What a generated SDK's `…_pages` methods return:
+/// one future type in the runtime rather than an `async fn` (and its future) per method.
+#[must_use = "a PagesCall does nothing until it is awaited"]
+pub struct PagesCall<'c, T, B = serde_json::Value> {
+    client: &'c Client,
+    request: Result<Request, Error>,
+    paginator: Paginator,
+    types: std::marker::PhantomData<fn() -> (T, B)>,
+}
+
+impl<'c, T, B> PagesCall<'c, T, B> {
+    /// The first page of `request`, paged by `paginator` (an argument error, if building the
+    /// request failed: it is returned when the call is awaited, before anything is sent).
+    pub fn new(client: &'c Client, request: Result<Request, Error>, paginator: Paginator) -> Self {
+        PagesCall {
+            client,
+            request,
+            paginator,
+            types: std::marker::PhantomData,
+        }
+    }
+
+    /// Overrides the client's options for the first page's request (timeout, retries,
+    /// headers, …); the following pages are requested with the same options.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        if let Ok(request) = self.request {
+            self.request = Ok(request.options(options));
+        }
+        self
+    }
+}
+
+impl<T, B> std::fmt::Debug for PagesCall<'_, T, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PagesCall")
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, T: DeserializeOwned + Send + 'static, B: 'c> std::future::IntoFuture
+    for PagesCall<'c, T, B>
+{
+    type Output = Result<Page<T, B>, Error>;
+    type IntoFuture = crate::BoxFuture<'c, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let page: Page<T> = self.client.get_page(self.request?, self.paginator).await?;
+            Ok(page.with_body())
+        })
+    }
+}
+
 fn stalled_error((request, message): (RequestInfo, String)) -> Error {
     Error::Pagination { request, message }
 }

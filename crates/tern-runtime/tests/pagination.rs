@@ -5,7 +5,7 @@ mod support;
 
 use futures_util::StreamExt;
 use serde_json::json;
-use tern_runtime::{PageInfo, Paginator, Request};
+use tern_runtime::{Error, PageInfo, PagesCall, Paginator, Request, RequestOptions};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn q(req: &wiremock::Request, name: &str) -> Option<String> {
@@ -154,6 +154,45 @@ async fn every_style_async() {
         // get_next_page fetched page 2 once more; the stream fetched every page once.
         assert_eq!(seen, pages + 1, "{name}: one request per page");
     }
+}
+
+/// What generated `…_pages` methods return: awaited, the first page, typed body included; an
+/// argument error is returned at `.await`, before anything is sent; options reach every page.
+#[tokio::test]
+async fn a_pages_call_fetches_the_first_page() {
+    let server = server().await;
+    let (client, _) = support::client(&server.uri());
+    let (request, paginator, _) = cases().remove(1); // cursor
+    let options = RequestOptions::new().header("X-Trace", "t1");
+    let page: tern_runtime::Page<Item, serde_json::Value> =
+        PagesCall::new(&client, Ok(request), paginator.clone())
+            .options(options)
+            .await
+            .unwrap();
+    assert_eq!(page.items().len(), 3);
+    assert_eq!(page.body().unwrap()["meta"]["next_cursor"], "c3");
+    let all: Vec<u64> = page.into_stream().map(|r| r.unwrap().id).collect().await;
+    assert_eq!(all, (0..7).collect::<Vec<_>>());
+    let traced = |r: &&wiremock::Request| r.headers.get("x-trace").is_some_and(|v| v == "t1");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests.iter().filter(traced).count(),
+        3,
+        "every page carries the options"
+    );
+
+    let bad: Result<Request, Error> = Err(Error::InvalidRequest {
+        message: "`limit` must be positive".into(),
+    });
+    let e = PagesCall::<Item>::new(&client, bad, paginator)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("`limit` must be positive"), "{e}");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        3,
+        "nothing sent"
+    );
 }
 
 #[tokio::test]
