@@ -616,9 +616,7 @@ impl<'c, T, B> PagesCall<'c, T, B> {
     /// Overrides the client's options for the first page's request (timeout, retries,
     /// headers, …); the following pages are requested with the same options.
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
-        if let Ok(request) = self.request {
-            self.request = Ok(request.options(options));
-        }
+        self.request = self.request.map(|request| request.options(options));
         self
     }
 }

@@ -98,9 +98,7 @@ impl<'c, T: serde::de::DeserializeOwned> Call<'c, T> {
 
     /// Overrides the client's options for this call alone (timeout, retries, headers, …).
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
-        if let Ok(request) = self.request {
-            self.request = Ok(request.options(options));
-        }
+        self.request = self.request.map(|request| request.options(options));
         self
     }
 
