@@ -43,6 +43,11 @@ impl Paths {
         }
     }
 
+    /// Whether a struct member holds this named type in a `Box`: it is recursive, or large.
+    pub(crate) fn boxes(&self, def: &TypeDef) -> bool {
+        def.recursive || self.large.contains(&def.id)
+    }
+
     /// Paths for rendering the types themselves: [`Paths::for_types`], and which types are
     /// large enough to box (computed once per crate, shared by the rendering jobs).
     pub(crate) fn for_type_items(model: &ApiModel) -> Paths {
@@ -102,13 +107,14 @@ pub(crate) fn large_types(model: &ApiModel) -> HashSet<TypeId> {
     model
         .types
         .iter()
-        .filter(|def| {
-            matches!(def.kind, TypeKind::Object(_))
-                && !def.recursive
-                && own_size(model, def.id, &mut sizes) >= LARGE_TYPE
-        })
+        .filter(|def| !def.recursive && is_large(def, own_size(model, def.id, &mut sizes)))
         .map(|def| def.id)
         .collect()
+}
+
+/// Whether a named type of this estimated size is boxed for being large (objects only).
+fn is_large(def: &TypeDef, size: usize) -> bool {
+    matches!(def.kind, TypeKind::Object(_)) && size >= LARGE_TYPE
 }
 
 /// A word: a pointer, a `usize`.
@@ -180,8 +186,11 @@ fn ref_size(model: &ApiModel, t: &TypeRef, sizes: &mut [Option<usize>]) -> usize
         TypeRef::Nullable(inner) => ref_size(model, inner, sizes),
         TypeRef::Named(id) => {
             let def = model.type_def(*id);
+            if def.recursive {
+                return WORD;
+            }
             let size = own_size(model, *id, sizes);
-            if def.recursive || (matches!(def.kind, TypeKind::Object(_)) && size >= LARGE_TYPE) {
+            if is_large(def, size) {
                 WORD
             } else {
                 size
@@ -228,7 +237,7 @@ pub(crate) fn rust_type(model: &ApiModel, t: &TypeRef, boxed: bool, paths: &Path
             } else {
                 quote!(#name)
             };
-            if boxed && (def.recursive || paths.large.contains(id)) {
+            if boxed && paths.boxes(def) {
                 let b = paths.std("Box");
                 quote!(#b<#path>)
             } else {
@@ -396,8 +405,7 @@ fn object(
             rest.push(quote!(#ident: #none));
         } else {
             // A boxed member takes its value as it is or boxed: `impl Into<Box<T>>`.
-            let boxed = matches!(inner, TypeRef::Named(id)
-                if model.type_def(*id).recursive || paths.large.contains(id));
+            let boxed = matches!(inner, TypeRef::Named(id) if paths.boxes(model.type_def(*id)));
             let into = boxed || is_plain_string(model, inner);
             let taken = if boxed {
                 quote!(impl Into<#ty>)
