@@ -1,7 +1,7 @@
 //! # tern-codegen — the model as a Rust SDK crate
 //!
 //! Turns an [`ApiModel`] (and an optional `tern.toml`, see [`Config`]) into the files of a Cargo
-//! crate: typed models (`types/`, a module per resource feature), a client and its builder
+//! crate: typed models (`types/`, a module per type), a client and its builder
 //! (`client.rs`), a blocking client (`blocking.rs`, cargo feature), one module per resource
 //! with one method per operation
 //! (`resources/…`), `Cargo.toml`, `README.md` (compiled as the crate's doctests) and an
@@ -729,16 +729,16 @@ fn calls(plan: &tern_plan::SdkPlan) -> Vec<MethodCall> {
 
 /// One unit of rendering work.
 enum Job {
-    /// Types `start..end` of module `m` (of `types::modules`).
-    Types(usize, usize, usize),
+    /// Types `start..end`, each in its module.
+    Types(usize, usize),
     /// A top-level resource and everything under it.
     Resource(usize),
 }
 
 /// What a job produced.
 enum Rendered {
-    /// Items of module `m`.
-    Types(usize, String),
+    /// The modules of a job's types, in order.
+    Types(Vec<Option<types::TypeModule>>),
     Resource(Vec<GeneratedFile>),
 }
 
@@ -751,30 +751,21 @@ fn render_in_parallel(
     names: (&str, &str),
 ) -> Vec<GeneratedFile> {
     let (roots, headers) = (&plan.resources, &plan.spec_headers);
-    let modules = types::modules(plan, model.types.len());
+    let count = model.types.len();
     let type_paths = types::Paths::for_type_items(model);
-    let mut jobs: Vec<Job> = Vec::new();
-    for (m, module) in modules.iter().enumerate() {
-        let indices = &module.types;
-        for start in (0..indices.len()).step_by(types::CHUNK) {
-            jobs.push(Job::Types(
-                m,
-                start,
-                (start + types::CHUNK).min(indices.len()),
-            ));
-        }
-    }
+    let mut jobs: Vec<Job> = (0..count)
+        .step_by(types::CHUNK)
+        .map(|start| Job::Types(start, (start + types::CHUNK).min(count)))
+        .collect();
     jobs.extend((0..roots.len()).map(Job::Resource));
     let run = |job: &Job| match job {
-        Job::Types(m, start, end) => Rendered::Types(
-            *m,
-            types::render_chunk(
-                model,
-                plan,
-                &type_paths,
-                &modules[*m].types[*start..*end],
-                modules[*m].shared,
-            ),
+        Job::Types(start, end) => Rendered::Types(
+            (*start..*end)
+                .map(|i| {
+                    let sent = plan.sent_types.get(i).copied().unwrap_or(false);
+                    types::render_type(model, &type_paths, sent, i)
+                })
+                .collect(),
         ),
         Job::Resource(i) => {
             Rendered::Resource(resources::root_files(model, &roots[*i], headers, names))
@@ -813,30 +804,27 @@ fn render_in_parallel(
         results
     };
     let mut files = Vec::new();
-    let mut chunks: Vec<Vec<String>> = modules.iter().map(|_| Vec::new()).collect();
+    let mut modules: Vec<Option<types::TypeModule>> = Vec::with_capacity(count);
     for (job, result) in jobs.iter().zip(results.iter_mut()) {
         // A job whose thread panicked renders again here, so that the panic surfaces.
         let result = result.take().unwrap_or_else(|| run(job));
         match result {
-            Rendered::Types(m, text) => chunks[m].push(text),
+            Rendered::Types(rendered) => modules.extend(rendered),
             Rendered::Resource(f) => files.extend(f),
         }
     }
-    for (module, chunks) in modules.iter().zip(&chunks) {
-        let name = &module.name;
-        let doc = if module.shared {
-            "The types several features use.".to_owned()
-        } else {
-            format!("The types only the `{name}` feature uses.")
-        };
-        files.push(GeneratedFile {
-            path: format!("src/types/{name}.rs"),
-            contents: types::assemble(model, &doc, chunks),
-        });
+    let names = types::module_names(model);
+    for (module, name) in modules.iter().zip(&names) {
+        if let Some(module) = module {
+            files.push(GeneratedFile {
+                path: format!("src/types/{name}.rs"),
+                contents: module.text.clone(),
+            });
+        }
     }
     files.push(GeneratedFile {
         path: "src/types/mod.rs".into(),
-        contents: types::mod_rs(plan, &modules),
+        contents: types::mod_rs(plan, &names, &modules),
     });
     files
 }

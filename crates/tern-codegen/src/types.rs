@@ -795,179 +795,191 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Pat
     }
 }
 
-/// Types per rendering job: the types modules are rendered in chunks, in parallel.
+/// Types per rendering job: the types are rendered in chunks, in parallel.
 pub(crate) const CHUNK: usize = 150;
 
-/// The modules of `src/types/`: a type that one cargo feature alone compiles lives in that
-/// feature's module (`types/repos.rs`); one that several share, in `types/shared.rs`. Each is
-/// re-exported, so every type is `types::X` whatever its module. In feature order, `shared`
-/// last; each with its type indices, ascending.
-pub(crate) fn modules(plan: &tern_plan::SdkPlan, count: usize) -> Vec<TypesModule> {
-    let names: Vec<String> = plan
-        .features
-        .iter()
-        .map(|f| tern_model::naming::snake_ident(&f.name))
-        .collect();
-    let mut shared = "shared".to_owned();
-    while names.contains(&shared) {
-        shared.push_str("_types");
-    }
-    let mut out: Vec<TypesModule> = names
-        .into_iter()
-        .map(|name| TypesModule {
-            name,
-            types: Vec::new(),
-            shared: false,
-        })
-        .collect();
-    let mut common = Vec::new();
-    for i in 0..count {
-        match plan.type_features.get(i).map(Vec::as_slice) {
-            Some([one]) if *one < out.len() => out[*one].types.push(i),
-            _ => common.push(i),
-        }
-    }
-    out.push(TypesModule {
-        name: shared,
-        types: common,
-        shared: true,
-    });
-    out.retain(|m| !m.types.is_empty());
-    out
+/// File names Windows reserves (in any case, with any extension): a module of one of these
+/// names could not be checked out there.
+const WINDOWS_RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// The longest module name taken from a type's name (a repeat adds a suffix).
+const MODULE_NAME_MAX: usize = 120;
+
+/// The module of each type in `src/types/`: one file a type, named after it in snake case
+/// (`MinimalRepository` → `types/minimal_repository.rs`), as aws-sdk-rust and async-stripe lay
+/// out theirs. Names are unique (a repeat takes `_2`, `_3`, ...) and safe as file names on every
+/// system (at most [`MODULE_NAME_MAX`] bytes before a suffix; `mod` and Windows' device names
+/// take a `_`).
+pub(crate) fn module_names(model: &ApiModel) -> Vec<String> {
+    names_of_modules(
+        model
+            .types
+            .iter()
+            .map(|def| type_ident(&def.name).to_string()),
+    )
 }
 
-/// A module of `src/types/`.
-pub(crate) struct TypesModule {
-    /// Its name: the feature's, or `shared`.
-    pub(crate) name: String,
-    /// Its types' indices, ascending.
-    pub(crate) types: Vec<usize>,
-    /// The types several features use (each item gated by its own `#[cfg]`).
-    pub(crate) shared: bool,
-}
-
-/// The rendered items of the types `indices` names. `item_cfg`: give each item its `#[cfg]`
-/// (in `shared`; a feature's module is gated whole).
-pub(crate) fn render_chunk(
-    model: &ApiModel,
-    plan: &tern_plan::SdkPlan,
-    paths: &Paths,
-    indices: &[usize],
-    item_cfg: bool,
-) -> String {
-    let mut items = Vec::new();
-    for def in indices.iter().filter_map(|&i| model.types.get(i)) {
-        let users = plan
-            .type_features
-            .get(def.id.0)
-            .map_or(&[][..], Vec::as_slice);
-        let cfg = if item_cfg {
-            crate::cfg_features(plan, users)
-        } else {
-            quote!()
-        };
-        // Each type is parsed once, here: its items (struct and impls) take its `#[cfg]`
-        // and go to the printer as they are.
-        let sent = plan.sent_types.get(def.id.0).copied().unwrap_or(false);
-        match syn::parse2::<syn::File>(item(model, def, paths, sent)) {
-            Ok(file) => items.extend(file.items.into_iter().map(|mut i| {
-                if !cfg.is_empty() {
-                    if let Some(attrs) = item_attrs(&mut i) {
-                        attrs.insert(0, syn::parse_quote!(#cfg));
-                    }
-                }
-                i
-            })),
-            // Unreachable for tokens built here; keep the output inspectable.
-            Err(e) => {
-                let message = format!("tern-codegen could not format type `{}`: {e}", def.name);
-                items.push(syn::parse_quote!(compile_error!(#message);));
+/// [`module_names`] for these type names.
+fn names_of_modules(types: impl Iterator<Item = String>) -> Vec<String> {
+    let mut taken = HashSet::new();
+    types
+        .map(|ty| {
+            let mut base = tern_model::naming::snake_ident(&ty);
+            // File names are at most 255 bytes on common file systems (the names are ASCII).
+            base.truncate(MODULE_NAME_MAX);
+            if base == "mod" || WINDOWS_RESERVED.contains(&base.as_str()) {
+                base.push('_');
             }
+            let (mut name, mut n) = (base.clone(), 2);
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// A type's module, rendered: the file's text and the public names it defines (re-exported by
+/// `types/mod.rs`).
+pub(crate) struct TypeModule {
+    /// The text of `src/types/<module>.rs`.
+    pub(crate) text: String,
+    /// The public items it defines: the type's name.
+    pub(crate) exports: Vec<String>,
+}
+
+/// The module of type `index`: its imports (the other types it mentions, by name; the serde
+/// derives and `BTreeMap` where used) and its items. `None` for a type that renders to nothing.
+pub(crate) fn render_type(
+    model: &ApiModel,
+    paths: &Paths,
+    sent: bool,
+    index: usize,
+) -> Option<TypeModule> {
+    let def = model.types.get(index)?;
+    let tokens = item(model, def, paths, sent);
+    if tokens.is_empty() {
+        return None;
+    }
+    // The types it names: those the model says it mentions, as they appear in its items (a
+    // member's type may render without the name, e.g. when it is `serde_json::Value`).
+    let mut idents = HashSet::new();
+    collect_idents(tokens.clone(), &mut idents);
+    let own = type_ident(&def.name).to_string();
+    let mut imports: Vec<String> = tern_plan::direct_refs(model, def.id)
+        .into_iter()
+        .filter_map(|id| model.types.get(id.0))
+        .map(|d| type_ident(&d.name).to_string())
+        .filter(|name| *name != own && idents.contains(name))
+        .collect();
+    imports.sort();
+    imports.dedup();
+    let file = match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => file,
+        // Unreachable for tokens built here; keep the output inspectable.
+        Err(e) => {
+            let message = format!("tern-codegen could not format type `{}`: {e}", def.name);
+            syn::parse_quote!(compile_error!(#message);)
         }
+    };
+    let exports = file.items.iter().filter_map(public_name).collect();
+    let items = crate::render_file(file);
+    let mut uses = Vec::new();
+    match imports.as_slice() {
+        [] => {}
+        [one] => uses.push(format!("use super::{one};")),
+        many => uses.push(format!("use super::{{{}}};", many.join(", "))),
     }
-    crate::render_file(syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items,
-    })
-}
-
-/// The attributes of the items `item()` emits (structs, enums, impls, type aliases).
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    match item {
-        syn::Item::Struct(i) => Some(&mut i.attrs),
-        syn::Item::Enum(i) => Some(&mut i.attrs),
-        syn::Item::Impl(i) => Some(&mut i.attrs),
-        syn::Item::Type(i) => Some(&mut i.attrs),
-        syn::Item::Const(i) => Some(&mut i.attrs),
-        syn::Item::Fn(i) => Some(&mut i.attrs),
-        _ => None,
-    }
-}
-
-/// A module of `src/types/` from its rendered chunks: the module docs, the imports the items
-/// use (the other modules' types come through `super::*`), the items.
-pub(crate) fn assemble(model: &ApiModel, doc: &str, chunks: &[String]) -> String {
-    let paths = Paths::for_types(model);
-    let used = |pattern: &str| chunks.iter().any(|c| c.contains(pattern));
-    let mut serde_names = Vec::new();
     // Derives read `…, PartialEq, Serialize, Deserialize)`; import what they use.
+    let mut serde_names = Vec::new();
     for (n, pattern) in [
         ("Deserialize", "Serialize, Deserialize"),
         ("Serialize", "PartialEq, Serialize"),
     ] {
-        if !paths.shadowed.contains(n) && used(pattern) {
+        if !paths.shadowed.contains(n) && items.contains(pattern) {
             serde_names.push(n);
         }
     }
-    let mut out = format!("//! {doc}\n\n");
-    // Types are compiled by the features that use them, so an import may go unused.
-    let allow = "#[allow(unused_imports)]\n";
-    let mut uses = vec![format!("{allow}use super::*;")];
     match serde_names.as_slice() {
         [] => {}
-        [one] => uses.push(format!("{allow}use serde::{one};")),
-        many => uses.push(format!("{allow}use serde::{{{}}};", many.join(", "))),
+        [one] => uses.push(format!("use serde::{one};")),
+        many => uses.push(format!("use serde::{{{}}};", many.join(", "))),
     }
-    if !paths.shadowed.contains("BTreeMap") && used("BTreeMap<") {
-        uses.push(format!("{allow}use std::collections::BTreeMap;"));
+    if !paths.shadowed.contains("BTreeMap") && items.contains("BTreeMap<") {
+        uses.push("use std::collections::BTreeMap;".to_owned());
     }
-    out.push_str(&uses.join("\n"));
-    out.push_str("\n\n");
-    out.push_str(&chunks.join("\n"));
-    out
+    let text = if uses.is_empty() {
+        items
+    } else {
+        format!("{}\n\n{items}", uses.join("\n"))
+    };
+    Some(TypeModule { text, exports })
 }
 
-/// `src/types/mod.rs`: the modules, each compiled by the features its types need, and
-/// re-exported.
-pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan, modules: &[TypesModule]) -> String {
-    let mut out = String::from(
-        "//! The API's data types. Each lives in the module of the one resource feature that\n//! uses it (`shared` holds those several use); all are re-exported here: `types::X`.\n",
-    );
-    for TypesModule { name, types, .. } in modules {
-        // A module is compiled by the features any of its types needs.
-        let mut used: Vec<usize> = types
-            .iter()
-            .filter_map(|&i| plan.type_features.get(i))
-            .flatten()
-            .copied()
-            .collect();
-        used.sort_unstable();
-        used.dedup();
-        let names: Vec<&str> = used
-            .iter()
-            .filter_map(|&i| plan.features.get(i))
-            .map(|f| f.name.as_str())
-            .collect();
-        let cfg = match names.as_slice() {
-            [] => String::new(),
-            [one] => format!("#[cfg(feature = {one:?})]\n"),
-            many => {
-                let any: Vec<String> = many.iter().map(|n| format!("feature = {n:?}")).collect();
-                format!("#[cfg(any({}))]\n", any.join(", "))
+/// Every identifier in `tokens`.
+fn collect_idents(tokens: TokenStream, out: &mut HashSet<String>) {
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
             }
+            proc_macro2::TokenTree::Group(g) => collect_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The name of a public item.
+fn public_name(item: &syn::Item) -> Option<String> {
+    let (vis, ident) = match item {
+        syn::Item::Struct(i) => (&i.vis, &i.ident),
+        syn::Item::Enum(i) => (&i.vis, &i.ident),
+        syn::Item::Type(i) => (&i.vis, &i.ident),
+        syn::Item::Const(i) => (&i.vis, &i.ident),
+        syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
+        _ => return None,
+    };
+    matches!(vis, syn::Visibility::Public(_)).then(|| ident.to_string())
+}
+
+/// `src/types/mod.rs`: each type's module, compiled by the features whose type closures hold
+/// it, and its names re-exported (`types::X`). In module-name order.
+pub(crate) fn mod_rs(
+    plan: &tern_plan::SdkPlan,
+    names: &[String],
+    modules: &[Option<TypeModule>],
+) -> String {
+    let mut out = String::from(
+        "//! The API's data types, one module a type (named after it in snake case), each compiled\n//! by the resource features that use it and re-exported here: `types::X`.\n",
+    );
+    let mut order: Vec<usize> = (0..modules.len()).collect();
+    order.sort_by(|a, b| names.get(*a).cmp(&names.get(*b)));
+    for i in order {
+        let (Some(Some(module)), Some(name)) = (modules.get(i), names.get(i)) else {
+            continue;
         };
-        out.push_str(&format!("\n{cfg}mod {name};\n{cfg}pub use {name}::*;\n"));
+        let users = plan.type_features.get(i).map_or(&[][..], Vec::as_slice);
+        let features: Vec<String> = users
+            .iter()
+            .filter_map(|&f| plan.features.get(f))
+            .map(|f| format!("feature = {:?}", f.name))
+            .collect();
+        let cfg = match features.as_slice() {
+            [] => String::new(),
+            [one] => format!("#[cfg({one})]\n"),
+            many => format!("#[cfg(any({}))]\n", many.join(", ")),
+        };
+        let exports = match module.exports.as_slice() {
+            [one] => one.clone(),
+            many => format!("{{{}}}", many.join(", ")),
+        };
+        out.push_str(&format!(
+            "\n{cfg}mod {name};\n{cfg}pub use {name}::{exports};\n"
+        ));
     }
     out
 }
@@ -1003,5 +1015,44 @@ fn item(model: &ApiModel, def: &TypeDef, paths: &Paths, sent: bool) -> TokenStre
             quote!(#docs pub type #name = #target;)
         }
         _ => quote!(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_of_modules;
+
+    #[test]
+    fn module_names_are_unique_and_safe_file_names() {
+        let long = "A".repeat(300);
+        let names = names_of_modules(
+            [
+                "MinimalRepository",
+                "AbTest",
+                "ABTest",
+                "Mod",
+                "Aux",
+                "Con2",
+                "Type_",
+                &long,
+            ]
+            .into_iter()
+            .map(str::to_owned),
+        );
+        assert_eq!(
+            names[..6],
+            [
+                "minimal_repository",
+                "ab_test",
+                "ab_test_2",
+                "mod_",
+                "aux_",
+                "con2"
+            ]
+        );
+        assert!(names[6].starts_with("type"));
+        assert!(names[7].len() <= 120, "{}", names[7].len());
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
     }
 }

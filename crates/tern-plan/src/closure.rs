@@ -85,28 +85,44 @@ pub fn reach(model: &ApiModel, roots: Vec<TypeId>) -> Vec<TypeId> {
             Some(s) if !*s => *s = true,
             _ => continue,
         }
-        match &model.type_def(id).kind {
-            TypeKind::Object(o) => {
-                for p in &o.properties {
-                    named(&p.ty, &mut work);
-                }
-                if let AdditionalProperties::Typed(t) = &o.additional {
-                    named(t, &mut work);
-                }
-            }
-            TypeKind::Enum(e) => named(&e.base, &mut work),
-            TypeKind::Union(u) => {
-                for v in &u.variants {
-                    named(&v.ty, &mut work);
-                }
-            }
-            TypeKind::Alias(t) => named(t, &mut work),
-            _ => {}
-        }
+        direct(model, id, &mut work);
     }
     seen.iter()
         .enumerate()
         .filter(|(_, s)| **s)
         .map(|(i, _)| TypeId(i))
         .collect()
+}
+
+/// The named types type `id` mentions directly (its members, map values, union variants, enum
+/// base or alias target), in declaration order, with repeats.
+pub fn direct_refs(model: &ApiModel, id: TypeId) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    direct(model, id, &mut out);
+    out
+}
+
+/// Pushes the named types type `id` mentions directly.
+fn direct(model: &ApiModel, id: TypeId, out: &mut Vec<TypeId>) {
+    let Some(def) = model.types.get(id.0) else {
+        return;
+    };
+    match &def.kind {
+        TypeKind::Object(o) => {
+            for p in &o.properties {
+                named(&p.ty, out);
+            }
+            if let AdditionalProperties::Typed(t) = &o.additional {
+                named(t, out);
+            }
+        }
+        TypeKind::Enum(e) => named(&e.base, out),
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                named(&v.ty, out);
+            }
+        }
+        TypeKind::Alias(t) => named(t, out),
+        _ => {}
+    }
 }

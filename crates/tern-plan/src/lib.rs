@@ -36,7 +36,7 @@ mod method;
 mod resources;
 
 pub use auth::{AuthPlan, CredentialKind, CredentialPlan, KeyLocation};
-pub use closure::{sent_types, type_closure};
+pub use closure::{direct_refs, sent_types, type_closure};
 pub use config::{
     AuthConfig, ClientConfig, ClientCredentialsConfig, Config, ConfigError, EnvConfig,
     OperationConfig, PackageConfig, PaginationConfig, PaginationTable,

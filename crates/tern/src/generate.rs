@@ -88,7 +88,11 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     for file in &files {
         let path = args.output.join(&file.path);
         if file.path.ends_with(".rs") {
-            sources.push((path.clone(), file.contents.len()));
+            sources.push(Source {
+                path: path.clone(),
+                size: file.contents.len(),
+                leaf: !declares_modules(&file.contents),
+            });
         }
         if let Some(dir) = path.parent() {
             if let Err(e) = std::fs::create_dir_all(dir) {
@@ -275,17 +279,59 @@ fn remove_stale(
     removed
 }
 
+/// A written Rust source, for `rustfmt`.
+struct Source {
+    path: std::path::PathBuf,
+    /// Its size in bytes (the largest are formatted first).
+    size: usize,
+    /// It declares no module of its own (`mod x;`).
+    leaf: bool,
+}
+
+/// Whether Rust source `text` declares an out-of-line module (a line `mod x;`, `pub mod x;`, ...).
+fn declares_modules(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        line.ends_with(';')
+            && (line.starts_with("mod ")
+                || line.starts_with("pub mod ")
+                || line.starts_with("pub(crate) mod "))
+    })
+}
+
+/// Leaf files a `rustfmt` process formats (one process costs more than formatting a small file).
+const RUSTFMT_BATCH: usize = 64;
+
 /// Formats the written sources with `rustfmt` (edition 2021, as the generated `Cargo.toml`) so
-/// that the crate is `cargo fmt`-clean. Each file goes through `rustfmt`'s standard input: given
-/// a path, rustfmt would also format the modules that file declares, and two processes would
-/// write the same files. Two workers, largest files first. Without `rustfmt` the files stay as
-/// generated (prettyplease's layout) and a warning says so.
-fn rustfmt(sources: &[(std::path::PathBuf, usize)]) {
-    let mut queue: Vec<&(std::path::PathBuf, usize)> = sources.iter().collect();
-    queue.sort_by_key(|f| std::cmp::Reverse(f.1));
+/// that the crate is `cargo fmt`-clean. A file that declares modules goes through `rustfmt`'s
+/// standard input: given its path, rustfmt would also format the modules it declares, and two
+/// processes would write the same files. Leaf files (a type's module) are given by path, many to
+/// a process. Two workers, largest files first. Without `rustfmt` the files stay as generated
+/// (prettyplease's layout) and a warning says so.
+fn rustfmt(sources: &[Source]) {
+    let mut parents: Vec<&Source> = sources.iter().filter(|f| !f.leaf).collect();
+    parents.sort_by_key(|f| std::cmp::Reverse(f.size));
+    let mut leaves: Vec<&Source> = sources.iter().filter(|f| f.leaf).collect();
+    leaves.sort_by_key(|f| std::cmp::Reverse(f.size));
+    // Large leaves alone, then the rest in batches: the jobs in the order they are taken.
+    let mut jobs: Vec<Vec<&std::path::Path>> = Vec::new();
+    let mut batch = Vec::new();
+    for leaf in leaves {
+        if leaf.size >= 64 * 1024 {
+            jobs.push(vec![leaf.path.as_path()]);
+            continue;
+        }
+        batch.push(leaf.path.as_path());
+        if batch.len() == RUSTFMT_BATCH {
+            jobs.push(std::mem::take(&mut batch));
+        }
+    }
+    if !batch.is_empty() {
+        jobs.push(batch);
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed = std::sync::atomic::AtomicBool::new(false);
-    let format_one = |path: &std::path::Path| -> bool {
+    let format_piped = |path: &std::path::Path| -> bool {
         use std::io::Write as _;
         let Ok(text) = std::fs::read(path) else {
             return false;
@@ -311,12 +357,30 @@ fn rustfmt(sources: &[(std::path::PathBuf, usize)]) {
             _ => false,
         }
     };
+    let format_in_place = |paths: &[&std::path::Path]| -> bool {
+        std::process::Command::new("rustfmt")
+            .args(["--edition", "2021"])
+            .args(paths)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let total = parents.len() + jobs.len();
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((path, _)) = queue.get(i) else { break };
-                if !format_one(path) {
+                if i >= total {
+                    break;
+                }
+                let ok = match parents.get(i) {
+                    Some(parent) => format_piped(&parent.path),
+                    None => jobs
+                        .get(i - parents.len())
+                        .is_some_and(|paths| format_in_place(paths)),
+                };
+                if !ok {
                     failed.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             });
