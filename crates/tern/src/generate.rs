@@ -403,3 +403,26 @@ fn inside_tern_tree(output: &std::path::Path) -> bool {
         .ancestors()
         .any(|dir| dir.join("crates/tern-runtime/Cargo.toml").is_file())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::declares_modules;
+
+    #[test]
+    fn files_that_declare_modules_are_told_apart() {
+        assert!(declares_modules(
+            "//! Docs.\n\nmod circle;\npub use circle::Circle;\n"
+        ));
+        assert!(declares_modules(
+            "#[cfg(feature = \"repos\")]\npub mod repos;\n"
+        ));
+        assert!(declares_modules("    pub(crate) mod auth;\n"));
+        assert!(!declares_modules(
+            "use super::Style;\n\npub struct Circle {}\n"
+        ));
+        // An inline module is formatted with its file.
+        assert!(!declares_modules(
+            "pub mod blocking {\n    use super::*;\n}\n"
+        ));
+    }
+}

@@ -34,6 +34,10 @@ fn generated_crates_are_rustfmt_clean_and_use_the_config() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, err) = tern(&args);
     assert_eq!(code, 0, "{err}");
+    // Every file went through rustfmt: leaf files (one module a type) by path, in batches.
+    assert!(!err.contains("rustfmt did not run cleanly"), "{err}");
+    let type_modules = std::fs::read_dir(dir.join("src/types")).unwrap().count();
+    assert!(type_modules > 64, "{type_modules} files in src/types");
     let fmt = Command::new("cargo")
         .args(["fmt", "--check"])
         .current_dir(&dir)
