@@ -798,13 +798,6 @@ fn union(model: &ApiModel, def: &TypeDef, u: &tern_model::UnionType, paths: &Pat
 /// Types per rendering job: the types are rendered in chunks, in parallel.
 pub(crate) const CHUNK: usize = 150;
 
-/// File names Windows reserves (in any case, with any extension): a module of one of these
-/// names could not be checked out there.
-const WINDOWS_RESERVED: &[&str] = &[
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-];
-
 /// The longest module name taken from a type's name (a repeat adds a suffix).
 const MODULE_NAME_MAX: usize = 120;
 
@@ -830,7 +823,7 @@ fn names_of_modules(types: impl Iterator<Item = String>) -> Vec<String> {
             let mut base = tern_model::naming::snake_ident(&ty);
             // File names are at most 255 bytes on common file systems (the names are ASCII).
             base.truncate(MODULE_NAME_MAX);
-            if base == "mod" || WINDOWS_RESERVED.contains(&base.as_str()) {
+            if base == "mod" || tern_model::naming::is_windows_device(&base) {
                 base.push('_');
             }
             let (mut name, mut n) = (base.clone(), 2);

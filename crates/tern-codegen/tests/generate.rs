@@ -186,6 +186,20 @@ fn hostile_text_stays_in_literals_and_docs() {
             );
         }
     }
+    // No file or folder takes a name Windows reserves (`aux`, `con`, in any case and with any
+    // extension): the crate must check out there.
+    for f in &generated {
+        for part in f.path.split('/') {
+            let stem = part.split('.').next().unwrap_or(part);
+            assert!(
+                !tern_model::naming::is_windows_device(stem),
+                "{}: `{part}` is a Windows device name",
+                f.path
+            );
+        }
+    }
+    assert!(generated.iter().any(|f| f.path == "src/resources/aux_.rs"));
+    assert!(generated.iter().any(|f| f.path == "src/types/con_.rs"));
     let resources: String = generated
         .iter()
         .filter(|f| f.path.starts_with("src/resources/"))

@@ -17,6 +17,20 @@ pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
+/// File names Windows reserves for devices (in any case, with any extension): a module file or
+/// folder of one of these names could not be checked out there.
+const WINDOWS_DEVICES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Whether a file named `stem` (with any extension) is a Windows device name: `aux`, `CON`.
+pub fn is_windows_device(stem: &str) -> bool {
+    WINDOWS_DEVICES
+        .iter()
+        .any(|device| device.eq_ignore_ascii_case(stem))
+}
+
 /// Splits text into ASCII words: non-alphanumerics separate words; non-ASCII letters become
 /// `uXXXX` so that distinct names stay distinct.
 fn ascii_words(s: &str) -> String {
@@ -151,6 +165,16 @@ pub fn unique_pascal(base: &str, mut taken: impl FnMut(&str) -> bool) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_device_names_are_told_apart() {
+        for name in ["aux", "CON", "Nul", "com1", "lpt9"] {
+            assert!(is_windows_device(name), "{name}");
+        }
+        for name in ["auxiliary", "com", "com10", "console", ""] {
+            assert!(!is_windows_device(name), "{name}");
+        }
+    }
 
     #[test]
     fn civis_seed_table() {

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::method::Method;
 use std::collections::HashSet;
-use tern_model::naming::{pascal_ident, snake_ident};
+use tern_model::naming::{is_windows_device, pascal_ident, snake_ident};
 use tern_model::{ApiModel, NamingScheme, TypeId};
 
 /// One resource: its methods and sub-resources, in order of first appearance.
@@ -58,9 +58,11 @@ pub const STD_NAMES: &[&str] = &[
     "Default",
 ];
 
+/// A resource's module name: its name in snake case, with a `_` when that would shadow a name
+/// generated code uses or name a file Windows reserves (`aux.rs`).
 fn module_name(segment: &str) -> String {
     let ident = snake_ident(segment);
-    if RESERVED_MODULES.contains(&ident.as_str()) {
+    if RESERVED_MODULES.contains(&ident.as_str()) || is_windows_device(&ident) {
         format!("{ident}_")
     } else {
         ident
@@ -326,5 +328,19 @@ fn dedupe(node: &mut Shape) {
     }
     for child in &mut node.children {
         dedupe(child);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_shadow_nothing_and_are_files_on_every_system() {
+        let resource = Resource::new(vec!["hris".into(), "AUX".into(), "Types".into()]);
+        assert_eq!(resource.module_segments(), ["hris", "aux_", "types_"]);
+        assert_eq!(resource.module(), "types_");
+        // The accessor keeps the resource's own name: `client.hris().aux().types()`.
+        assert_eq!(resource.accessor_chain(), "hris().aux().types()");
     }
 }
