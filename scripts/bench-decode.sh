@@ -208,7 +208,7 @@ import json, sys
 from pathlib import Path
 crit, round_, variant = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 for group in ("github-repos", "civis-workflows"):
-    for name in (variant, f"value-{variant}"):
+    for name in (variant, f"value-{variant}", f"parse-{variant}"):
         est = crit / group / name / "new" / "estimates.json"
         if not est.exists():
             sys.exit(f"bench-decode: no estimates at {est}")
@@ -237,8 +237,8 @@ rows = [json.loads(line) for line in Path(sys.argv[1]).read_text().splitlines()]
 fixtures = Path(sys.argv[2])
 print()
 print("| fixture | bytes | now MB/s | base MB/s | Value MB/s (now's build) | Value MB/s (base's build) "
-      "| **now/base** (per round) | now/Value |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+      "| parse only MB/s | **now/base** (per round) | now/Value | now/parse only |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for group, body in (("github-repos", "repos.json"), ("civis-workflows", "workflows.json")):
     size = (fixtures / body).stat().st_size
     mbs = {}  # name -> [MB/s per round]
@@ -249,7 +249,8 @@ for group, body in (("github-repos", "repos.json"), ("civis-workflows", "workflo
     ratios = [n / b for n, b in zip(mbs["now"], mbs["base"])]
     per_round = ", ".join(f"{x:.2f}" for x in ratios)
     print(f"| {body} (100 items) | {size:,} | {med['now']:.0f} | {med['base']:.0f} | "
-          f"{med['value-now']:.0f} | {med['value-base']:.0f} | "
-          f"**{statistics.median(ratios):.2f}×** ({per_round}) | {med['now'] / med['value-now']:.2f}× |")
+          f"{med['value-now']:.0f} | {med['value-base']:.0f} | {med['parse-now']:.0f} | "
+          f"**{statistics.median(ratios):.2f}×** ({per_round}) | {med['now'] / med['value-now']:.2f}× | "
+          f"{med['now'] / med['parse-now']:.2f}× |")
 PY
 (( $(free_gb) >= 10 )) || echo "bench-decode: warning: under 10 GB free on / (scratch: $work)" >&2

@@ -1,7 +1,8 @@
 //! Decoding realistic responses with generated SDK types (issue #13): the bytes of a list
 //! response into `Vec<T>`, where `T` is the item type the list method returns, for the types of
-//! the current generator ("now"), of the baseline generator ("base", commit 6aa0e5a) and, as the
-//! yardstick, `serde_json::Value`.
+//! the current generator ("now"), of the baseline generator ("base", commit 6aa0e5a) and, as
+//! yardsticks, `serde_json::Value` and parsing alone (`IgnoredAny`: the ceiling of any decoder
+//! built on serde_json).
 //!
 //! Template: `scripts/bench-decode.sh` copies this file into two standalone bench crates, one
 //! for the current generator's SDKs and one for the baseline's, each built with its SDKs' own
@@ -25,7 +26,7 @@ use std::process::exit;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
 use serde_json::Value;
 use tern_bench_decode::{decode_body, Civis, Github, STRICT, VARIANT};
@@ -150,6 +151,13 @@ fn decode_value(bytes: &[u8]) -> Value {
     serde_json::from_slice(black_box(bytes)).expect("JSON")
 }
 
+/// The yardstick no decoder built on serde_json can beat: parsing the text (UTF-8 checked
+/// once, as `from_json` does) and keeping nothing.
+fn parse_only(bytes: &[u8]) -> IgnoredAny {
+    let text = std::str::from_utf8(black_box(bytes)).expect("UTF-8");
+    serde_json::from_str(text).expect("JSON")
+}
+
 fn bench(c: &mut Criterion) {
     // Every variant must decode the fixture; a failure here is a finding, not a benchmark.
     let _: Vec<Github> = decode_body(REPOS)
@@ -157,17 +165,20 @@ fn bench(c: &mut Criterion) {
     let _: Vec<Civis> = decode_body(WORKFLOWS)
         .unwrap_or_else(|e| panic!("workflows.json does not decode with {VARIANT}-types: {e}"));
     let value = format!("value-{VARIANT}");
+    let parse = format!("parse-{VARIANT}");
 
     let mut g = c.benchmark_group("github-repos");
     g.throughput(Throughput::Bytes(REPOS.len() as u64));
     g.bench_function(VARIANT, |b| b.iter(|| decode::<Github>(REPOS)));
     g.bench_function(&value, |b| b.iter(|| decode_value(REPOS)));
+    g.bench_function(&parse, |b| b.iter(|| parse_only(REPOS)));
     g.finish();
 
     let mut g = c.benchmark_group("civis-workflows");
     g.throughput(Throughput::Bytes(WORKFLOWS.len() as u64));
     g.bench_function(VARIANT, |b| b.iter(|| decode::<Civis>(WORKFLOWS)));
     g.bench_function(&value, |b| b.iter(|| decode_value(WORKFLOWS)));
+    g.bench_function(&parse, |b| b.iter(|| parse_only(WORKFLOWS)));
     g.finish();
 }
 
