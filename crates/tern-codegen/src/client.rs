@@ -208,7 +208,7 @@ pub(crate) fn client_files(
     let mut accessors = Vec::new();
     let mut blocking_accessors = Vec::new();
     for (i, node) in plan.resources.iter().enumerate() {
-        let cfg = crate::cfg_features(plan, plan.root_feature(i).as_slice());
+        let cfg = crate::cfg_features(plan, &plan.root_module_features(i));
         let (module, accessor, name) = (
             ident(&node.module()),
             ident(&node.accessor()),

@@ -457,13 +457,28 @@ fn cargo_toml(
     let (dependencies, features, problem) = dependencies(opts, files);
     let mut feature_lines = String::new();
     if !plan.features.is_empty() {
-        let names: Vec<String> = plan.features.iter().map(|f| f.name.clone()).collect();
+        let names: Vec<String> = plan
+            .features
+            .iter()
+            .filter(|f| f.sub_resource.is_none())
+            .map(|f| f.name.clone())
+            .collect();
         feature_lines.push_str(&format!(
-            "# Every resource. With `default-features = false`, name the resources you use: each\n# feature compiles one resource's methods and the types they reach.\ndefault = {}\n",
+            "# Every resource. With `default-features = false`, name the resources you use: each\n# feature compiles one resource's methods and the types they reach (a resource's feature\n# enables those of its sub-resources, `<resource>-<sub-resource>`).\ndefault = {}\n",
             quoted(&names)
         ));
-        for f in &plan.features {
-            feature_lines.push_str(&format!("{} = []\n", f.name));
+        // A resource's line, then its sub-resources'.
+        for f in plan.features.iter().filter(|f| f.sub_resource.is_none()) {
+            let subs: Vec<String> = f
+                .enables
+                .iter()
+                .filter_map(|&i| plan.features.get(i))
+                .map(|s| s.name.clone())
+                .collect();
+            feature_lines.push_str(&format!("{} = {}\n", f.name, quoted(&subs)));
+            for sub in &subs {
+                feature_lines.push_str(&format!("{sub} = []\n"));
+            }
         }
     }
     for (name, enables) in &features {
@@ -750,7 +765,7 @@ fn render_in_parallel(
     plan: &tern_plan::SdkPlan,
     names: (&str, &str),
 ) -> Vec<GeneratedFile> {
-    let (roots, headers) = (&plan.resources, &plan.spec_headers);
+    let roots = &plan.resources;
     let count = model.types.len();
     let type_paths = types::Paths::for_type_items(model);
     let mut jobs: Vec<Job> = (0..count)
@@ -767,9 +782,7 @@ fn render_in_parallel(
                 })
                 .collect(),
         ),
-        Job::Resource(i) => {
-            Rendered::Resource(resources::root_files(model, &roots[*i], headers, names))
-        }
+        Job::Resource(i) => Rendered::Resource(resources::root_files(model, plan, *i, names)),
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)

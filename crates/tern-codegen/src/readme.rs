@@ -272,9 +272,23 @@ fn features_section(r: &mut String, opts: &Options, plan: &tern_plan::SdkPlan) {
     let names: Vec<String> = plan
         .features
         .iter()
+        .filter(|f| f.sub_resource.is_none())
         .map(|f| format!("`{}`", f.name))
         .collect();
     let _ = writeln!(r, "### Compiling only what you use\n\nEach top-level resource is a cargo feature that compiles its methods and exactly the types they use (`other-types` compiles the types no method uses, such as webhook payloads); all are on by default. To build only some:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"{}\"] }}\n```\n\nFeatures: {}.\n", first.name, names.join(", "));
+    let split: Vec<&tern_plan::Feature> = plan
+        .features
+        .iter()
+        .filter(|f| !f.enables.is_empty())
+        .collect();
+    if let Some(example) = split
+        .first()
+        .and_then(|f| f.enables.first())
+        .and_then(|&i| plan.features.get(i))
+    {
+        let parents: Vec<String> = split.iter().map(|f| format!("`{}`", f.name)).collect();
+        let _ = writeln!(r, "Resources with sub-resources ({}) also have a feature for each sub-resource, named `<resource>-<sub-resource>` (`{}`): it compiles that sub-resource's methods and their types, and of its parent only the accessor. The resource's own feature enables them all.\n", parents.join(", "), example.name);
+    }
     if plan.features.iter().any(|f| f.resources.len() > 1) {
         let _ = writeln!(r, "crates.io allows 300 features per crate, so the resources past the first {} share the feature `more-resources`.\n", tern_plan::MAX_FEATURES - 1);
     }

@@ -4,6 +4,7 @@
 
 use crate::operation::{operation, ExampleAt};
 use crate::{ident, GeneratedFile};
+use proc_macro2::TokenStream;
 use quote::quote;
 use tern_model::ApiModel;
 use tern_plan::Resource;
@@ -13,7 +14,7 @@ pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan) -> GeneratedFile {
     let modules = plan.resources.iter().enumerate().map(|(i, r)| {
         let (module, cfg) = (
             ident(&r.module()),
-            crate::cfg_features(plan, plan.root_feature(i).as_slice()),
+            crate::cfg_features(plan, &plan.root_module_features(i)),
         );
         quote!(#cfg pub mod #module;)
     });
@@ -28,26 +29,122 @@ pub(crate) fn mod_rs(plan: &tern_plan::SdkPlan) -> GeneratedFile {
     }
 }
 
-/// The files of one top-level resource and everything under it.
+/// The files of top-level resource `root` (an index into the plan's resources) and everything
+/// under it.
 pub(crate) fn root_files(
     model: &ApiModel,
-    root: &Resource,
-    headers: &[(String, String)],
+    plan: &tern_plan::SdkPlan,
+    root: usize,
     names: (&str, &str),
 ) -> Vec<GeneratedFile> {
     let mut out = Vec::new();
-    node_files(model, root, &mut out, headers, names);
+    let Some(node) = plan.resources.get(root) else {
+        return out;
+    };
+    // With sub-resource features, the resource's own methods are its feature's, and each
+    // sub-resource is its own feature's.
+    let split = plan
+        .root_feature(root)
+        .and_then(|f| plan.features.get(f))
+        .is_some_and(|f| !f.enables.is_empty());
+    let own = plan
+        .root_feature(root)
+        .and_then(|f| plan.features.get(f))
+        .filter(|_| split);
+    let gates = Gates {
+        own: own.map_or_else(TokenStream::new, |f| {
+            let name = &f.name;
+            quote!(#[cfg(feature = #name)])
+        }),
+        own_line: own.map_or_else(String::new, |f| format!("#[cfg(feature = {:?})]\n", f.name)),
+        children: (0..node.children.len())
+            .map(|c| crate::cfg_features(plan, plan.sub_resource_feature(root, c).as_slice()))
+            .collect(),
+    };
+    node_files(
+        model,
+        node,
+        &mut out,
+        &plan.spec_headers,
+        names,
+        Some(&gates),
+    );
     out
 }
 
-/// `names`: the crate (as a path) and the client struct, for doc examples.
+/// The `#[cfg]`s inside a top-level resource's module: on its own methods' items, and on each
+/// sub-resource (its module and accessors). Empty where the module's own feature decides.
+struct Gates {
+    own: TokenStream,
+    /// `own` as a line of source.
+    own_line: String,
+    children: Vec<TokenStream>,
+}
+
+/// `cfg` on each item of `items` (module items, or with `in_impl` the functions of an impl),
+/// after the item's doc comments.
+fn gated(items: TokenStream, cfg: &TokenStream, in_impl: bool) -> TokenStream {
+    if cfg.is_empty() || items.is_empty() {
+        return items;
+    }
+    let result = (|| -> syn::Result<TokenStream> {
+        if in_impl {
+            let mut block = syn::parse2::<syn::ItemImpl>(quote!(impl Gated { #items }))?;
+            for item in &mut block.items {
+                if let syn::ImplItem::Fn(f) = item {
+                    after_docs(&mut f.attrs, cfg)?;
+                }
+            }
+            let fns = block.items;
+            Ok(quote!(#(#fns)*))
+        } else {
+            let mut file = syn::parse2::<syn::File>(items)?;
+            for item in &mut file.items {
+                let attrs = match item {
+                    syn::Item::Fn(i) => &mut i.attrs,
+                    syn::Item::Struct(i) => &mut i.attrs,
+                    syn::Item::Enum(i) => &mut i.attrs,
+                    syn::Item::Impl(i) => &mut i.attrs,
+                    syn::Item::Const(i) => &mut i.attrs,
+                    syn::Item::Type(i) => &mut i.attrs,
+                    _ => continue,
+                };
+                after_docs(attrs, cfg)?;
+            }
+            let items = file.items;
+            Ok(quote!(#(#items)*))
+        }
+    })();
+    result.unwrap_or_else(|e| {
+        // Unreachable for tokens built here; keeps the output inspectable rather than panic.
+        let message = format!("tern-codegen could not gate these items: {e}");
+        quote!(compile_error!(#message);)
+    })
+}
+
+/// Puts the attributes `extra` after the leading doc comments of `attrs`.
+fn after_docs(attrs: &mut Vec<syn::Attribute>, extra: &TokenStream) -> syn::Result<()> {
+    let extra = syn::parse::Parser::parse2(syn::Attribute::parse_outer, extra.clone())?;
+    let at = attrs
+        .iter()
+        .take_while(|a| a.path().is_ident("doc"))
+        .count();
+    attrs.splice(at..at, extra);
+    Ok(())
+}
+
+/// `names`: the crate (as a path) and the client struct, for doc examples; `gates`: a top-level
+/// resource's `#[cfg]`s (none below it).
 fn node_files(
     model: &ApiModel,
     node: &Resource,
     out: &mut Vec<GeneratedFile>,
     headers: &[(String, String)],
     names: (&str, &str),
+    gates: Option<&Gates>,
 ) {
+    let no_gate = TokenStream::new();
+    let own_gate = gates.map_or(&no_gate, |g| &g.own);
     let at = ExampleAt {
         krate: names.0.to_owned(),
         client: names.1.to_owned(),
@@ -61,30 +158,33 @@ fn node_files(
     let mut items = Vec::new();
     for m in &node.methods {
         let o = operation(model, m, headers, &at);
-        methods.push(o.methods);
-        blocking_methods.push(o.blocking);
-        items.push(o.items);
+        methods.push(gated(o.methods, own_gate, true));
+        blocking_methods.push(gated(o.blocking, own_gate, true));
+        items.push(gated(o.items, own_gate, false));
     }
     let paginated = node.methods.iter().any(|m| m.pagination.is_some());
     let mut child_modules = Vec::new();
     let mut accessors = Vec::new();
     let mut blocking_accessors = Vec::new();
-    for child in &node.children {
+    for (c, child) in node.children.iter().enumerate() {
         let (module, accessor, child_struct) = (
             ident(&child.module()),
             ident(&child.accessor()),
             ident(&child.struct_name()),
         );
-        child_modules.push(quote!(pub mod #module;));
+        let cfg = gates.and_then(|g| g.children.get(c)).unwrap_or(&no_gate);
+        child_modules.push(quote!(#cfg pub mod #module;));
         let doc = format!(" The `{}` resource.", child.dotted());
         accessors.push(quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> #module::#child_struct<'c> {
                 #module::#child_struct::new(self.client)
             }
         });
         blocking_accessors.push(quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> super::#module::blocking::#child_struct<'c> {
                 super::#module::blocking::#child_struct::new(self.client)
             }
@@ -93,6 +193,7 @@ fn node_files(
     let has_ops = !node.methods.is_empty();
     let blocking_use = if has_ops {
         quote!(
+            #own_gate
             use super::*;
         )
     } else {
@@ -168,11 +269,15 @@ fn node_files(
             "use crate::runtime::{Error, Method, Request};"
         });
     }
+    // The imports serve the resource's own methods (and gate with them).
+    let gate = gates.map_or("", |g| g.own_line.as_str());
+    let uses: Vec<String> = uses.iter().map(|u| format!("{gate}{u}")).collect();
+    let uses: Vec<&str> = uses.iter().map(String::as_str).collect();
     out.push(GeneratedFile {
         path: file,
         contents: crate::with_uses(rendered, &uses),
     });
     for child in &node.children {
-        node_files(model, child, out, headers, names);
+        node_files(model, child, out, headers, names, None);
     }
 }

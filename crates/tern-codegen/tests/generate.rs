@@ -279,8 +279,8 @@ fn bundled_and_seed_sdks_compile_clean() {
         if name == "shapes-sdk" {
             round_trip(&dir);
         }
-        // Each resource is a feature: the crate compiles with none, or with one alone (its
-        // methods and exactly the types they reach).
+        // Each resource is a feature, and each sub-resource of one: the crate compiles with
+        // none, or with one alone (its methods and exactly the types they reach).
         if name == "finch-sdk" {
             clippy_with(&dir, &["--no-default-features"]);
             clippy_with(
@@ -290,6 +290,16 @@ fn bundled_and_seed_sdks_compile_clean() {
             clippy_with(
                 &dir,
                 &["--no-default-features", "--features", "other-types"],
+            );
+            // A sub-resource alone: of `employer`, only the accessor (its own methods, their
+            // types and imports are the `employer` feature's).
+            clippy_with(
+                &dir,
+                &[
+                    "--no-default-features",
+                    "--features",
+                    "employer-benefits,blocking",
+                ],
             );
         }
     }

@@ -105,10 +105,20 @@ pub struct SdkPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Feature {
-    /// Its name (the resource's module name, unless that is reserved).
+    /// Its name (the resource's module name, unless that is reserved; `<parent>-<module>` for a
+    /// sub-resource).
     pub name: String,
-    /// Indexes into [`SdkPlan::resources`] (none for `other-types`, the types no method uses).
+    /// The top-level resources it compiles, as indexes into [`SdkPlan::resources`] (none for
+    /// `other-types`, the types no method uses, nor for a sub-resource's feature).
     pub resources: Vec<usize>,
+    /// For a sub-resource's feature: its top-level resource (an index into
+    /// [`SdkPlan::resources`]) and which of that one's children it is. The feature compiles
+    /// that child with everything under it, and of its parent only the resource struct and the
+    /// accessor (not the parent's own methods).
+    pub sub_resource: Option<(usize, usize)>,
+    /// The features it enables (indexes into [`SdkPlan::features`]): a top-level resource's
+    /// feature enables its sub-resources' features and then compiles only its own methods.
+    pub enables: Vec<usize>,
 }
 
 impl SdkPlan {
@@ -126,6 +136,24 @@ impl SdkPlan {
         self.features
             .iter()
             .position(|f| f.resources.contains(&root))
+    }
+
+    /// The features with which top-level resource `root`'s module compiles: its own and its
+    /// sub-resources'.
+    pub fn root_module_features(&self, root: usize) -> Vec<usize> {
+        let Some(own) = self.root_feature(root) else {
+            return Vec::new();
+        };
+        let mut all = vec![own];
+        all.extend(self.features.get(own).map_or(&[][..], |f| &f.enables));
+        all
+    }
+
+    /// The feature of child `child` of top-level resource `root`, if it has one of its own.
+    pub fn sub_resource_feature(&self, root: usize, child: usize) -> Option<usize> {
+        self.features
+            .iter()
+            .position(|f| f.sub_resource == Some((root, child)))
     }
 
     /// The feature that compiles an operation's method.

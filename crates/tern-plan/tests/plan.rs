@@ -156,7 +156,75 @@ fn refs(t: &TypeRef, out: &mut Vec<TypeId>) {
     }
 }
 
+/// The named types a type's definition mentions directly.
+fn type_refs(model: &ApiModel, id: TypeId) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match &model.type_def(id).kind {
+        TypeKind::Object(o) => {
+            o.properties.iter().for_each(|p| refs(&p.ty, &mut out));
+            if let AdditionalProperties::Typed(t) = &o.additional {
+                refs(t, &mut out);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| refs(&v.ty, &mut out)),
+        TypeKind::Alias(t) => refs(t, &mut out),
+        TypeKind::Enum(e) => refs(&e.base, &mut out),
+        _ => {}
+    }
+    out
+}
+
+/// Every feature alone compiles a closed set: the types of the methods it compiles, and what
+/// those types mention. A resource's feature enables its sub-resources' features.
+fn check_features(model: &ApiModel, plan: &SdkPlan) {
+    assert!(plan.features.len() <= tern_plan::MAX_FEATURES + 1);
+    let names: HashSet<&str> = plan.features.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names.len(), plan.features.len(), "feature names are unique");
+    for (index, feature) in plan.features.iter().enumerate() {
+        let mut enabled: HashSet<usize> = feature.enables.iter().copied().collect();
+        enabled.insert(index);
+        let compiled: HashSet<TypeId> = (0..model.types.len())
+            .filter(|&t| plan.type_features[t].iter().any(|f| enabled.contains(f)))
+            .map(TypeId)
+            .collect();
+        for id in &compiled {
+            for used in type_refs(model, *id) {
+                assert!(compiled.contains(&used), "{}: not closed", feature.name);
+            }
+        }
+        // The resources whose own methods compile with it.
+        let mut nodes = Vec::new();
+        for &f in &enabled {
+            let f = &plan.features[f];
+            match f.sub_resource {
+                Some((root, child)) => {
+                    nodes.extend(plan.resources[root].children[child].walk());
+                    // Its parent enables it, and its parent's own methods are not its.
+                    assert!(plan.features[plan.root_feature(root).unwrap()]
+                        .enables
+                        .contains(&plan.sub_resource_feature(root, child).unwrap()));
+                }
+                None if !f.enables.is_empty() => {
+                    nodes.extend(f.resources.iter().map(|&r| &plan.resources[r]));
+                }
+                None => nodes.extend(f.resources.iter().flat_map(|&r| plan.resources[r].walk())),
+            }
+        }
+        for node in nodes {
+            for id in &node.types {
+                assert!(
+                    compiled.contains(id),
+                    "{}: {} uses a type it does not compile",
+                    feature.name,
+                    node.dotted()
+                );
+            }
+        }
+    }
+}
+
 fn check_invariants(model: &ApiModel, plan: &SdkPlan) {
+    check_features(model, plan);
     // Every operation has exactly one method.
     let mut ops: Vec<usize> = plan.methods().map(|(_, m)| m.operation).collect();
     ops.sort_unstable();
@@ -175,19 +243,7 @@ fn check_invariants(model: &ApiModel, plan: &SdkPlan) {
         // The closure is closed: whatever a type in it mentions is in it.
         let closure: HashSet<TypeId> = r.types.iter().copied().collect();
         for id in &r.types {
-            let mut out = Vec::new();
-            match &model.type_def(*id).kind {
-                TypeKind::Object(o) => {
-                    o.properties.iter().for_each(|p| refs(&p.ty, &mut out));
-                    if let AdditionalProperties::Typed(t) = &o.additional {
-                        refs(t, &mut out);
-                    }
-                }
-                TypeKind::Union(u) => u.variants.iter().for_each(|v| refs(&v.ty, &mut out)),
-                TypeKind::Alias(t) => refs(t, &mut out),
-                TypeKind::Enum(e) => refs(&e.base, &mut out),
-                _ => {}
-            }
+            let out = type_refs(model, *id);
             assert!(
                 out.iter().all(|t| closure.contains(t)),
                 "{}: closure not closed",
@@ -216,6 +272,25 @@ fn plans_are_deterministic_complete_and_closed() {
     }
     let (model, finch) = finch();
     check_invariants(&model, &finch);
+    // Without its configuration, Finch's `employer` has methods of its own and two
+    // sub-resources, each a feature.
+    let mut opts = PlanOptions::new("Finch");
+    opts.naming = tern_model::NamingScheme::Resources;
+    let finch = plan(&model, &opts);
+    check_invariants(&model, &finch);
+    let root = finch
+        .resources
+        .iter()
+        .position(|r| r.module() == "employer")
+        .unwrap();
+    let employer = &finch.features[finch.root_feature(root).unwrap()];
+    let subs: Vec<&str> = employer
+        .enables
+        .iter()
+        .map(|&f| finch.features[f].name.as_str())
+        .collect();
+    assert_eq!(subs, ["employer-pay_groups", "employer-benefits"]);
+    assert!(!finch.resources[root].methods.is_empty());
 }
 
 #[test]
