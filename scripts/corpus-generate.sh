@@ -9,7 +9,8 @@
 #
 # Crates depend on this checkout's tern-runtime by path (built once for all); with
 # TERN_CORPUS_RUNTIME=carried each carries its runtime, as `tern generate` does by default;
-# with TERN_CORPUS_NO_DEFAULT=1 each is also checked with `--no-default-features` (no resource).
+# with TERN_CORPUS_NO_DEFAULT=1 each is also checked with `--no-default-features` (no resource)
+# and, where the crate has sub-resource features, with the first of them alone.
 # Exits non-zero unless every document generates and checks with 0 errors and 0 warnings.
 #
 # Generated crates land in target/corpus-sdks/, their build output in target/corpus-check/.
@@ -38,7 +39,7 @@ runtime_args=(--runtime-path "$PWD/crates/tern-runtime")
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-total=0 generated=0 checked=0 clean=0
+total=0 generated=0 checked=0 clean=0 split=0
 printf '| spec | generate | check | errors | warnings | generate (s) | check (s) |\n'
 printf '|---|---|---|---:|---:|---:|---:|\n'
 while IFS= read -r spec; do
@@ -64,10 +65,18 @@ while IFS= read -r spec; do
   if [ "$gen" = ok ]; then
     cp Cargo.lock "$dir/"
     t2=$(now)
-    # TERN_CORPUS_NO_DEFAULT=1 also checks each crate with no resource feature on.
+    # TERN_CORPUS_NO_DEFAULT=1 also checks each crate with no resource feature on, and with
+    # its first sub-resource feature alone (the first a resource's feature enables).
+    sub=$(sed -n '/^\[features\]/,/^\[/p' "$dir/Cargo.toml" | grep -v '^default\|^blocking' \
+      | sed -n 's/^[a-z0-9_-]* = \["\([^"/]*\)".*/\1/p' | head -1)
+    [ -n "$sub" ] && [ "${TERN_CORPUS_NO_DEFAULT:-0}" = 1 ] && split=$((split + 1))
     if (cd "$dir" && cargo check --quiet --all-targets --all-features --message-format short \
         && if [ "${TERN_CORPUS_NO_DEFAULT:-0}" = 1 ]; then
-             cargo check --quiet --all-targets --no-default-features --message-format short
+             cargo check --quiet --all-targets --no-default-features --message-format short \
+             && if [ -n "$sub" ]; then
+                  cargo check --quiet --all-targets --no-default-features --features "$sub" \
+                    --message-format short
+                fi
            fi) >"$dir.check.log" 2>&1; then
       check=ok; checked=$((checked + 1))
     else
@@ -84,5 +93,6 @@ done < <(find "$specs_dir" -type f \( -name '*.json' -o -name '*.yaml' -o -name 
 
 echo
 echo "documents: $total, generated: $generated, checked: $checked, clean (0 errors, 0 warnings): $clean"
+[ "${TERN_CORPUS_NO_DEFAULT:-0}" = 1 ] && echo "also checked with no resource feature: $checked; with a sub-resource feature alone: $split"
 [ "$total" -gt 0 ] && awk -v c="$clean" -v t="$total" 'BEGIN { printf "clean: %.1f%%\n", 100 * c / t }'
 [ "$total" -gt 0 ] && [ "$clean" = "$total" ]

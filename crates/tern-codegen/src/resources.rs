@@ -43,14 +43,10 @@ pub(crate) fn root_files(
     };
     // With sub-resource features, the resource's own methods are its feature's, and each
     // sub-resource is its own feature's.
-    let split = plan
-        .root_feature(root)
-        .and_then(|f| plan.features.get(f))
-        .is_some_and(|f| !f.enables.is_empty());
     let own = plan
         .root_feature(root)
         .and_then(|f| plan.features.get(f))
-        .filter(|_| split);
+        .filter(|f| !f.enables.is_empty());
     let gates = Gates {
         own: own.map_or_else(TokenStream::new, |f| {
             let name = &f.name;
