@@ -48,11 +48,7 @@ pub(crate) fn root_files(
         .and_then(|f| plan.features.get(f))
         .filter(|f| !f.enables.is_empty());
     let gates = Gates {
-        own: own.map_or_else(TokenStream::new, |f| {
-            let name = &f.name;
-            quote!(#[cfg(feature = #name)])
-        }),
-        own_line: own.map_or_else(String::new, |f| format!("#[cfg(feature = {:?})]\n", f.name)),
+        own: own.map(|f| f.name.clone()),
         children: (0..node.children.len())
             .map(|c| crate::cfg_features(plan, plan.sub_resource_feature(root, c).as_slice()))
             .collect(),
@@ -71,9 +67,8 @@ pub(crate) fn root_files(
 /// The `#[cfg]`s inside a top-level resource's module: on its own methods' items, and on each
 /// sub-resource (its module and accessors). Empty where the module's own feature decides.
 struct Gates {
-    own: TokenStream,
-    /// `own` as a line of source.
-    own_line: String,
+    /// The feature of the module's own methods, when its sub-resources have features.
+    own: Option<String>,
     children: Vec<TokenStream>,
 }
 
@@ -140,7 +135,8 @@ fn node_files(
     gates: Option<&Gates>,
 ) {
     let no_gate = TokenStream::new();
-    let own_gate = gates.map_or(&no_gate, |g| &g.own);
+    let own_feature = gates.and_then(|g| g.own.as_deref());
+    let own_gate = &own_feature.map_or_else(TokenStream::new, |f| quote!(#[cfg(feature = #f)]));
     let at = ExampleAt {
         krate: names.0.to_owned(),
         client: names.1.to_owned(),
@@ -266,7 +262,7 @@ fn node_files(
         });
     }
     // The imports serve the resource's own methods (and gate with them).
-    let gate = gates.map_or("", |g| g.own_line.as_str());
+    let gate = own_feature.map_or_else(String::new, |f| format!("#[cfg(feature = {f:?})]\n"));
     let uses: Vec<String> = uses.iter().map(|u| format!("{gate}{u}")).collect();
     let uses: Vec<&str> = uses.iter().map(String::as_str).collect();
     out.push(GeneratedFile {
